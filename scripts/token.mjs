@@ -1,0 +1,27 @@
+// npm run token -- [scope ...]
+// Asks the development authority started by `npm start` for an access token (a real
+// client_credentials request) and prints it as the last line.
+import { existsSync } from 'node:fs';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+const dist = new URL('../dist/dev-authority/dev-authority.js', import.meta.url);
+if (!existsSync(dist)) {
+  console.error('Build first: npm run build (npm start does it for you).');
+  process.exit(1);
+}
+const { DEV_DEFAULTS, requestToken } = await import(dist.href);
+const port = process.env.DEV_AUTHORITY_PORT ?? DEV_DEFAULTS.port;
+const scopes = process.argv.slice(2).length > 0 ? process.argv.slice(2) : DEV_DEFAULTS.scopes;
+try {
+  const token = await requestToken(
+    `http://127.0.0.1:${port}/token`,
+    { clientId: DEV_DEFAULTS.clientId, clientSecret: DEV_DEFAULTS.clientSecret },
+    scopes,
+  );
+  console.error(`# access token for scopes: ${scopes.join(' ')}`);
+  console.log(token);
+} catch (error) {
+  console.error(`Could not get a token from http://127.0.0.1:${port}: ${error.message}`);
+  console.error('Is `npm start` running without AUTH_AUTHORITY (the development authority)?');
+  process.exit(1);
+}

@@ -1,0 +1,38 @@
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { APP_PIPE, RouterModule } from '@nestjs/core';
+import { AuthModule } from './auth/index.js';
+import { authConfig, validateEnvironment } from './config/auth.config.js';
+import { HealthModule } from './health/health.module.js';
+import { MessagesModule } from './messages/messages.module.js';
+import { ProfileModule } from './profile/profile.module.js';
+
+/**
+ * The API. `forRoot()` reads the environment (and `.env`) when it is called, so the process, the
+ * tests and the CLI each get the configuration of their moment; a wrong one fails the build.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ isGlobal: true, validate: validateEnvironment, load: [authConfig] }),
+        AuthModule.forRootAsync({
+          inject: [authConfig.KEY],
+          useFactory: (config: ConfigType<typeof authConfig>) => config,
+        }),
+        HealthModule,
+        MessagesModule,
+        ProfileModule,
+        RouterModule.register([{ path: 'api', children: [MessagesModule, ProfileModule] }]),
+      ],
+      providers: [
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Options of `AuthModule`, named after ASP.NET Core's `JwtBearerOptions` so a team that knows
+ * `AddJwtBearer(o => { o.Authority = ...; o.Audience = ...; })` knows these.
+ */
+export interface AuthModuleOptions {
+  /**
+   * Issuer URL of the authorization server (`Authority`). Metadata is discovered from
+   * `<authority>/.well-known/openid-configuration` (then RFC 8414's location); the document's
+   * `issuer` must equal this value exactly, and so must every token's `iss`.
+   * @example 'https://dev-123.okta.com/oauth2/default'
+   */
+  authority: string;
+  /** Accepted audience(s) (`Audience` / `ValidAudiences`); a token passes when its `aud` holds one. */
+  audience: string | readonly string[];
+  /** Explicit discovery URL (`MetadataAddress`). Default: derived from `authority`. */
+  metadataAddress?: string;
+  /** Refuse `http:` authority, metadata and JWKS URLs (`RequireHttpsMetadata`). Default `true`. */
+  requireHttpsMetadata?: boolean;
+  /** Tolerance on `exp` and `nbf`, in seconds (`ClockSkew`). Default `60` (ASP.NET: 300). */
+  clockSkew?: number;
+  /** Accepted JWS algorithms, asymmetric only (`ValidAlgorithms`). Default: RS, PS and ES 256–512. */
+  algorithms?: readonly string[];
+  /** Send `error_description` in challenges and bodies (`IncludeErrorDetails`). Default `true`. */
+  includeErrorDetails?: boolean;
+  /** RFC 9068 strict mode: the token's `typ` must be `at+jwt` (`ValidTypes`). Default `false`. */
+  requireAccessTokenType?: boolean;
+  /** Longest token accepted, checked before any parsing. Default `8192`. */
+  maxTokenLength?: number;
+}
+
+export type ResolvedAuthOptions = Required<Omit<AuthModuleOptions, 'metadataAddress' | 'audience'>> & {
+  audience: readonly string[];
+  metadataAddress?: string;
+};

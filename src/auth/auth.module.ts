@@ -1,0 +1,76 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
+import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
+import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
+import { resolveAuthOptions } from './auth-options.js';
+import { BearerChallengeFilter } from './bearer-challenge.filter.js';
+import type { TokenPolicy } from './core/access-token.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
+import { AuthorityClient } from './keys/authority-client.js';
+import { RouteAuthMetadata } from './route-auth-metadata.js';
+import { ScopesGuard } from './scopes.guard.js';
+
+/**
+ * Protects every route of the app with OAuth 2.0 access tokens, the way ASP.NET Core's
+ * `AddJwtBearer` does, and registers what that takes: the `jwt` Passport strategy, `JwtAuthGuard`
+ * and `ScopesGuard` as global guards (in that order), and `BearerChallengeFilter`.
+ *
+ * ```ts
+ * AuthModule.forRoot({ authority: 'https://dev-123.okta.com/oauth2/default', audience: 'api://default' })
+ * AuthModule.forRootAsync({ inject: [authConfig.KEY], useFactory: (config) => config })
+ * ```
+ * Options are checked when the module is built: a configuration that cannot be right never boots.
+ */
+@Module({
+  imports: [PassportModule],
+  providers: [
+    {
+      provide: AUTH_OPTIONS,
+      useFactory: (options: AuthModuleOptions) => resolveAuthOptions(options),
+      inject: [AUTH_MODULE_OPTIONS],
+    },
+    {
+      provide: TOKEN_POLICY,
+      useFactory: (options: ResolvedAuthOptions): TokenPolicy => ({
+        issuer: options.authority,
+        audiences: options.audience,
+        algorithms: options.algorithms,
+        clockSkewSeconds: options.clockSkew,
+        requireAtJwt: options.requireAccessTokenType,
+      }),
+      inject: [AUTH_OPTIONS],
+    },
+    {
+      provide: AuthorityClient,
+      useFactory: (options: ResolvedAuthOptions) => {
+        const logger = new Logger('AuthorityClient');
+        return new AuthorityClient({
+          authority: options.authority,
+          metadataAddress: options.metadataAddress,
+          requireHttpsMetadata: options.requireHttpsMetadata,
+          keyStore: { onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`) },
+        });
+      },
+      inject: [AUTH_OPTIONS],
+    },
+    RouteAuthMetadata,
+    JwtBearerStrategy,
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: ScopesGuard },
+    { provide: APP_FILTER, useClass: BearerChallengeFilter },
+  ],
+  exports: [AuthorityClient, TOKEN_POLICY, AUTH_OPTIONS],
+})
+export class AuthModule extends ConfigurableAuthModule implements OnApplicationBootstrap {
+  constructor(@Inject(AuthorityClient) private readonly authority: AuthorityClient) {
+    super();
+  }
+
+  /** Warms discovery and keys without holding up the start; failures are retried on demand. */
+  onApplicationBootstrap(): void {
+    void this.authority.check();
+  }
+}

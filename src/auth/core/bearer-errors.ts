@@ -1,0 +1,137 @@
+/**
+ * RFC 6750 errors. Each class carries its status, its `error` code and its `WWW-Authenticate` value,
+ * so the one exception filter only has to write them out. No framework imports: the guard, the
+ * filter and the doctor CLI all share these.
+ */
+
+/** Stable reason codes, for logs and for tests. Never shown as prose. */
+export type RejectionReason =
+  | 'missing_credentials'
+  | 'malformed_credentials'
+  | 'token_too_long'
+  | 'malformed_token'
+  | 'payload_not_object'
+  | 'algorithm_not_allowed'
+  | 'algorithm_key_mismatch'
+  | 'missing_kid'
+  | 'unknown_kid'
+  | 'unsupported_header'
+  | 'wrong_token_type'
+  | 'id_token'
+  | 'wrong_issuer'
+  | 'wrong_audience'
+  | 'missing_exp'
+  | 'invalid_claim'
+  | 'expired'
+  | 'not_yet_valid'
+  | 'bad_signature'
+  | 'insufficient_scope'
+  | 'authority_unavailable';
+
+/** What the token said about itself, unverified. Safe to log: no token, no signature. */
+export interface TokenSummary {
+  iss?: string;
+  kid?: string;
+  aud?: string | string[];
+  sub?: string;
+  clientId?: string;
+}
+
+/** Keeps only what RFC 6750 §3 allows in a quoted value: printable ASCII without `"` and `\`. */
+export function toChallengeText(text: string, maxLength = 300): string {
+  const cleaned = text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
+  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 3)}...` : cleaned;
+}
+
+export abstract class BearerError extends Error {
+  abstract readonly status: number;
+  /** The RFC 6750 `error` code, or undefined for a bare challenge. */
+  abstract readonly code: string | undefined;
+  readonly reason: RejectionReason;
+  summary: TokenSummary = {};
+
+  protected constructor(reason: RejectionReason, description: string) {
+    super(toChallengeText(description));
+    this.reason = reason;
+  }
+
+  /** The `WWW-Authenticate` header value, or undefined when none is sent. */
+  challenge(includeDescription = true): string | undefined {
+    const params = [this.code && `error="${this.code}"`];
+    if (this.code && includeDescription) params.push(`error_description="${this.message}"`);
+    params.push(...this.extraChallengeParams());
+    const list = params.filter(Boolean).join(', ');
+    return list ? `Bearer ${list}` : 'Bearer';
+  }
+
+  protected extraChallengeParams(): string[] {
+    return [];
+  }
+
+  withSummary(summary: TokenSummary): this {
+    this.summary = summary;
+    return this;
+  }
+}
+
+/** No `Authorization` header, or another scheme: a bare `Bearer` challenge (RFC 6750 §3.1). */
+export class MissingCredentialsError extends BearerError {
+  readonly status = 401;
+  readonly code = undefined;
+  constructor(description: string) {
+    super('missing_credentials', description);
+  }
+}
+
+/** Bearer credentials that are not one well-formed token (RFC 6750 §3.1 `invalid_request`). */
+export class InvalidRequestError extends BearerError {
+  readonly status = 400;
+  readonly code = 'invalid_request';
+  constructor(description: string, reason: RejectionReason = 'malformed_credentials') {
+    super(reason, description);
+  }
+}
+
+/** The token itself was refused (RFC 6750 §3.1 `invalid_token`). */
+export class InvalidTokenError extends BearerError {
+  readonly status = 401;
+  readonly code = 'invalid_token';
+  constructor(reason: RejectionReason, description: string) {
+    super(reason, description);
+  }
+}
+
+/** A valid token without the scopes a route needs (RFC 6750 §3.1 `insufficient_scope`). */
+export class InsufficientScopeError extends BearerError {
+  readonly status = 403;
+  readonly code = 'insufficient_scope';
+  constructor(
+    readonly requiredScopes: readonly string[],
+    description: string,
+  ) {
+    super('insufficient_scope', description);
+  }
+
+  protected override extraChallengeParams(): string[] {
+    return [`scope="${toChallengeText(this.requiredScopes.join(' '))}"`];
+  }
+}
+
+/**
+ * The authority's keys cannot be had right now and the token's key is not cached. The token is not
+ * blamed: 503 with `Retry-After` and no challenge, so clients keep their token and retry.
+ */
+export class AuthorityUnavailableError extends BearerError {
+  readonly status = 503;
+  readonly code = undefined;
+  constructor(
+    description: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super('authority_unavailable', description);
+  }
+
+  override challenge(): undefined {
+    return undefined;
+  }
+}

@@ -1,0 +1,120 @@
+import { AuthMessages } from '../core/auth-messages.js';
+import { AuthorityUnavailableError, InvalidTokenError } from '../core/bearer-errors.js';
+import type { VerificationKey } from '../core/access-token.js';
+import { discover, type AuthorityMetadata } from './discovery.js';
+import { AuthorityFetchError, type FetchLimits } from './fetch-json.js';
+import { DEFAULT_KEY_STORE_OPTIONS, JwksKeyStore, type KeyStoreOptions } from './jwks-key-store.js';
+
+export interface AuthorityClientOptions {
+  authority: string;
+  metadataAddress?: string;
+  requireHttpsMetadata: boolean;
+  keyStore?: Partial<KeyStoreOptions>;
+  limits?: FetchLimits;
+}
+
+export interface AuthorityStatus {
+  metadata: { ok: boolean; source?: string; error?: string };
+  keys: { ok: boolean; count: number; jwksUri?: string; error?: string };
+}
+
+/**
+ * The one place that talks to the authority: discovery first (single flight, kept once it
+ * succeeds, never cached when it fails), then the JWKS through `JwksKeyStore`. The guard, the
+ * readiness probe and the doctor CLI all go through here.
+ */
+export class AuthorityClient {
+  private metadataValue?: AuthorityMetadata;
+  private metadataError?: AuthorityFetchError;
+  private metadataFailedAt = -Infinity;
+  private metadataInflight?: Promise<AuthorityMetadata>;
+  private store?: JwksKeyStore;
+  private readonly keyStoreOptions: KeyStoreOptions;
+
+  constructor(private readonly options: AuthorityClientOptions) {
+    this.keyStoreOptions = { ...DEFAULT_KEY_STORE_OPTIONS, ...options.keyStore, limits: options.limits };
+  }
+
+  get issuer(): string {
+    return this.options.authority;
+  }
+
+  get keyStore(): JwksKeyStore | undefined {
+    return this.store;
+  }
+
+  /** The discovery document, fetched once. Throws `AuthorityFetchError`. */
+  async metadata(): Promise<AuthorityMetadata> {
+    if (this.metadataValue) return this.metadataValue;
+    const now = this.keyStoreOptions.now?.() ?? Date.now();
+    if (!this.metadataInflight && now - this.metadataFailedAt < this.keyStoreOptions.failureBackoffMs) {
+      throw this.metadataError as AuthorityFetchError;
+    }
+    this.metadataInflight ??= discover(this.options.authority, {
+      metadataAddress: this.options.metadataAddress,
+      requireHttps: this.options.requireHttpsMetadata,
+      limits: this.options.limits,
+    })
+      .then((metadata) => {
+        this.metadataValue = metadata;
+        this.metadataError = undefined;
+        this.store = new JwksKeyStore(metadata.jwksUri, this.keyStoreOptions);
+        return metadata;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof AuthorityFetchError) {
+          this.metadataError = error;
+          this.metadataFailedAt = this.keyStoreOptions.now?.() ?? Date.now();
+          this.keyStoreOptions.onRefreshError?.(error);
+        }
+        throw error;
+      })
+      .finally(() => (this.metadataInflight = undefined));
+    return this.metadataInflight;
+  }
+
+  /**
+   * The key for `kid`, or a `BearerError`: `InvalidTokenError` when the authority answered and
+   * doesn't publish it, `AuthorityUnavailableError` when the authority couldn't be asked.
+   */
+  readonly resolveKey = async (kid: string): Promise<VerificationKey> => {
+    let store: JwksKeyStore;
+    try {
+      await this.metadata();
+      store = this.store as JwksKeyStore;
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+    const result = await store.lookup(kid);
+    if (result.found) return result.key;
+    if (result.fetchFailed) throw this.unavailable(result.fetchFailed);
+    throw new InvalidTokenError('unknown_kid', AuthMessages.unknownKid(kid, this.issuer));
+  };
+
+  /** Makes sure metadata and keys can be had now (cached or fetched); for readiness and warm-up. */
+  async check(): Promise<AuthorityStatus> {
+    try {
+      const metadata = await this.metadata();
+      const store = this.store as JwksKeyStore;
+      const error = store.size === 0 ? await store.refresh() : undefined;
+      return {
+        metadata: { ok: true, source: metadata.source },
+        keys: { ok: store.size > 0, count: store.size, jwksUri: store.jwksUri, error: error?.message },
+      };
+    } catch (error) {
+      if (!(error instanceof AuthorityFetchError)) throw error;
+      return {
+        metadata: { ok: false, error: error.message },
+        keys: { ok: false, count: 0, error: 'metadata unavailable' },
+      };
+    }
+  }
+
+  private unavailable(error: unknown): AuthorityUnavailableError {
+    if (!(error instanceof AuthorityFetchError)) throw error;
+    return new AuthorityUnavailableError(
+      AuthMessages.authorityUnavailable(error.part === 'metadata' ? 'metadata' : 'signing keys'),
+      Math.max(1, Math.ceil(this.keyStoreOptions.failureBackoffMs / 1000)),
+    );
+  }
+}

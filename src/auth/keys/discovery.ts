@@ -1,0 +1,70 @@
+import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
+
+export interface AuthorityMetadata {
+  issuer: string;
+  jwksUri: string;
+  tokenEndpoint?: string;
+  /** Where the document was found. */
+  source: string;
+}
+
+/** The two well-known locations, in the order they are tried (OpenID Connect, then RFC 8414). */
+export function metadataUrls(authority: string): string[] {
+  const url = new URL(authority);
+  const path = url.pathname.replace(/\/$/, '');
+  return [
+    `${url.origin}${path}/.well-known/openid-configuration`,
+    `${url.origin}/.well-known/oauth-authorization-server${path}`,
+  ];
+}
+
+/**
+ * OpenID discovery: `<authority>/.well-known/openid-configuration`, falling back to RFC 8414, or
+ * exactly `metadataAddress` when it is set. The document's `issuer` must equal the authority, and
+ * with `requireHttps` its `jwks_uri` must be https.
+ */
+export async function discover(
+  authority: string,
+  options: { metadataAddress?: string; requireHttps: boolean; limits?: FetchLimits },
+): Promise<AuthorityMetadata> {
+  const candidates = options.metadataAddress ? [options.metadataAddress] : metadataUrls(authority);
+  let lastError: AuthorityFetchError | undefined;
+  for (const url of candidates) {
+    try {
+      const doc = await fetchJsonObject('metadata', url, options.limits);
+      return validateMetadata(doc, url, authority, options.requireHttps);
+    } catch (error) {
+      if (!(error instanceof AuthorityFetchError)) throw error;
+      lastError = error;
+    }
+  }
+  throw lastError as AuthorityFetchError;
+}
+
+function validateMetadata(
+  doc: Record<string, unknown>,
+  url: string,
+  authority: string,
+  requireHttps: boolean,
+): AuthorityMetadata {
+  const fail = (detail: string) => new AuthorityFetchError('metadata', url, detail);
+  if (doc.issuer !== authority) {
+    throw fail(`its issuer ${String(doc.issuer)} is not the configured authority ${authority}`);
+  }
+  if (typeof doc.jwks_uri !== 'string') throw fail('it has no jwks_uri');
+  let jwks: URL;
+  try {
+    jwks = new URL(doc.jwks_uri);
+  } catch {
+    throw fail('its jwks_uri is not a URL');
+  }
+  if (requireHttps && jwks.protocol !== 'https:') {
+    throw fail('its jwks_uri is not https (AUTH_REQUIRE_HTTPS_METADATA is true)');
+  }
+  return {
+    issuer: doc.issuer,
+    jwksUri: jwks.href,
+    tokenEndpoint: typeof doc.token_endpoint === 'string' ? doc.token_endpoint : undefined,
+    source: url,
+  };
+}

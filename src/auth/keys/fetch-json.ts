@@ -1,0 +1,67 @@
+/** Why the authority could not give us what we asked for. The token is never blamed for this. */
+export class AuthorityFetchError extends Error {
+  constructor(
+    readonly part: 'metadata' | 'keys',
+    readonly url: string,
+    detail: string,
+  ) {
+    super(`${part} from ${url}: ${detail}`);
+  }
+}
+
+export interface FetchLimits {
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_FETCH_LIMITS: FetchLimits = { timeoutMs: 5000, maxBytes: 512 * 1024 };
+
+/**
+ * GETs a JSON object with a hard timeout (the whole exchange, body included) and a size cap.
+ * Redirects are not followed: metadata and keys must live where the configuration says.
+ */
+export async function fetchJsonObject(
+  part: AuthorityFetchError['part'],
+  url: string,
+  limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+): Promise<Record<string, unknown>> {
+  const fail = (detail: string) => new AuthorityFetchError(part, url, detail);
+  let text: string;
+  try {
+    const response = await fetch(url, {
+      headers: { accept: 'application/json' },
+      redirect: 'error',
+      signal: AbortSignal.timeout(limits.timeoutMs),
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw fail(`HTTP ${response.status}`);
+    }
+    const declared = Number(response.headers.get('content-length') ?? 0);
+    if (declared > limits.maxBytes) {
+      await response.body?.cancel();
+      throw fail(`response larger than ${limits.maxBytes} bytes`);
+    }
+    text = await response.text();
+  } catch (error) {
+    if (error instanceof AuthorityFetchError) throw error;
+    const name = (error as Error).name;
+    throw fail(name === 'TimeoutError' ? `no answer within ${limits.timeoutMs} ms` : describe(error));
+  }
+  if (text.length > limits.maxBytes) throw fail(`response larger than ${limits.maxBytes} bytes`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw fail('response is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw fail('response is not a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error as Error).message;
+}

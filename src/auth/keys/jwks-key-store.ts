@@ -1,0 +1,166 @@
+import { createPublicKey } from 'node:crypto';
+import jwksRsa from 'jwks-rsa';
+import type { VerificationKey } from '../core/access-token.js';
+import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
+
+/**
+ * The authority's signing keys, kept ready, and how they survive a bad day.
+ *
+ * Design:
+ * - **Ready keys.** jwks-rsa turns each JWK into a public key (dropping `use` other than `sig`,
+ *   `oct` keys, private keys and keys it can't import); each becomes a `KeyObject` once, together
+ *   with the JWK's `alg`. Requests never parse a PEM. Keys without a `kid` are not kept.
+ * - **Single flight.** At most one JWKS request is in flight; everyone who needs keys waits on it.
+ *   A cold start under load makes one fetch.
+ * - **Unknown kid.** A kid we don't hold (from the right issuer: the caller checks that first) joins
+ *   the fetch in flight or starts one, if the refresh budget allows: a token bucket of `burst`
+ *   fetches refilled at `refillPerMinute`. A real rotation is fetched on its first request; a flood
+ *   of random kids costs at most the budget. A request that already waited on a fresh fetch does
+ *   not fetch again.
+ * - **Stale-if-error.** A failed fetch keeps the keys we have. Known keys keep working while the
+ *   endpoint is down, slow or returns garbage.
+ * - **Failures are not cached.** After a failure, fetches pause for `failureBackoffMs` (so an
+ *   outage is not hammered), then the next request tries again: service recovers by itself.
+ * - **Age.** Keys older than `maxAgeMs` are refreshed in the background; requests don't wait.
+ * - **Bounded.** Each fetch times out (5 s by default) and has a size cap.
+ */
+export interface KeyStoreOptions {
+  maxAgeMs: number;
+  burst: number;
+  refillPerMinute: number;
+  failureBackoffMs: number;
+  limits?: FetchLimits;
+  now?: () => number;
+  onRefreshError?: (error: AuthorityFetchError) => void;
+  onKeysRemoved?: (kids: string[]) => void;
+}
+
+export const DEFAULT_KEY_STORE_OPTIONS: KeyStoreOptions = {
+  maxAgeMs: 10 * 60_000,
+  burst: 10,
+  refillPerMinute: 10,
+  failureBackoffMs: 1000,
+};
+
+/** A token bucket: `take()` spends one token if there is one. */
+export class RefreshBudget {
+  private tokens: number;
+  private last: number;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly perMinute: number,
+    private readonly now: () => number,
+  ) {
+    this.tokens = capacity;
+    this.last = now();
+  }
+
+  take(): boolean {
+    const t = this.now();
+    this.tokens = Math.min(this.capacity, this.tokens + ((t - this.last) * this.perMinute) / 60_000);
+    this.last = t;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+export type KeyLookup =
+  | { found: true; key: VerificationKey }
+  | { found: false; fetchFailed?: AuthorityFetchError };
+
+export class JwksKeyStore {
+  private keys = new Map<string, VerificationKey>();
+  private fetchedAt = -Infinity;
+  private failedAt = -Infinity;
+  private lastError?: AuthorityFetchError;
+  private inflight?: Promise<void>;
+  private readonly budget: RefreshBudget;
+  private readonly client: jwksRsa.JwksClient;
+  private readonly now: () => number;
+  fetchCount = 0;
+
+  constructor(
+    readonly jwksUri: string,
+    private readonly options: KeyStoreOptions = DEFAULT_KEY_STORE_OPTIONS,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.budget = new RefreshBudget(options.burst, options.refillPerMinute, this.now);
+    this.client = new jwksRsa.JwksClient({
+      jwksUri,
+      cache: false,
+      rateLimit: false,
+      fetcher: (uri) => this.fetchKeySet(uri),
+    });
+  }
+
+  get size(): number {
+    return this.keys.size;
+  }
+
+  get lastFetchError(): AuthorityFetchError | undefined {
+    return this.lastError;
+  }
+
+  /** Looks up a key, fetching the JWKS when it is cold, stale, or doesn't hold `kid`. */
+  async lookup(kid: string): Promise<KeyLookup> {
+    let waitedOnFetch = false;
+    if (this.fetchedAt === -Infinity) {
+      const error = await this.refresh();
+      if (error && this.keys.size === 0) return { found: false, fetchFailed: error };
+      waitedOnFetch = true;
+    } else if (this.now() - this.fetchedAt > this.options.maxAgeMs) {
+      void this.refresh();
+    }
+    const known = this.keys.get(kid);
+    if (known) return { found: true, key: known };
+    if (waitedOnFetch || (!this.inflight && !this.budget.take())) return { found: false };
+    const error = await this.refresh();
+    const fresh = this.keys.get(kid);
+    if (fresh) return { found: true, key: fresh };
+    return { found: false, fetchFailed: error };
+  }
+
+  /** Joins the fetch in flight or starts one; resolves with the error, if it failed. */
+  async refresh(): Promise<AuthorityFetchError | undefined> {
+    if (!this.inflight && this.now() - this.failedAt < this.options.failureBackoffMs) {
+      return this.lastError;
+    }
+    this.inflight ??= this.load().finally(() => (this.inflight = undefined));
+    await this.inflight;
+    return this.fetchedAt >= this.failedAt ? undefined : this.lastError;
+  }
+
+  private async load(): Promise<void> {
+    this.fetchCount++;
+    try {
+      const signingKeys = await this.client.getSigningKeys();
+      const next = new Map<string, VerificationKey>();
+      for (const sk of signingKeys) {
+        if (!sk.kid || next.has(sk.kid)) continue;
+        next.set(sk.kid, { kid: sk.kid, alg: sk.alg || undefined, key: createPublicKey(sk.getPublicKey()) });
+      }
+      const removed = [...this.keys.keys()].filter((kid) => !next.has(kid));
+      this.keys = next;
+      this.fetchedAt = this.now();
+      this.lastError = undefined;
+      if (removed.length > 0) this.options.onKeysRemoved?.(removed);
+    } catch (error) {
+      this.failedAt = this.now();
+      this.lastError =
+        error instanceof AuthorityFetchError
+          ? error
+          : new AuthorityFetchError('keys', this.jwksUri, (error as Error).message);
+      this.options.onRefreshError?.(this.lastError);
+    }
+  }
+
+  private async fetchKeySet(uri: string): Promise<{ keys: unknown[] }> {
+    const doc = await fetchJsonObject('keys', uri, this.options.limits);
+    if (!Array.isArray(doc.keys)) {
+      throw new AuthorityFetchError('keys', uri, 'the document has no keys array');
+    }
+    return { keys: doc.keys.filter((k) => typeof k === 'object' && k !== null) };
+  }
+}

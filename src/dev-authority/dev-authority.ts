@@ -1,0 +1,128 @@
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The development authorization server: a real OpenID provider (`oidc-provider`) on 127.0.0.1,
+ * issuing RS256 JWT access tokens (RFC 9068) for one resource through the client_credentials
+ * grant. It holds its signing key in memory only. Never started in production; the production
+ * start path doesn't import it.
+ */
+export interface DevAuthorityOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  audience?: string;
+  scopes?: readonly string[];
+  clientId?: string;
+  clientSecret?: string;
+  accessTokenTtlSeconds?: number;
+}
+
+export interface DevAuthority {
+  issuer: string;
+  tokenEndpoint: string;
+  audience: string;
+  clientId: string;
+  clientSecret: string;
+  /** Asks the server for a token with a real client_credentials request. */
+  token(scopes?: readonly string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const DEV_DEFAULTS = {
+  port: 3001,
+  audience: 'api://default',
+  scopes: ['messages:read', 'messages:write'],
+  clientId: 'dev-client',
+  clientSecret: 'dev-secret',
+} as const;
+
+/** A client_credentials request; used by `npm run token` and the tests alike. */
+export async function requestToken(
+  tokenEndpoint: string,
+  client: { clientId: string; clientSecret: string },
+  scopes: readonly string[],
+  resource?: string,
+): Promise<string> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials', scope: scopes.join(' ') });
+  if (resource) form.set('resource', resource);
+  const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64');
+  const response = await fetch(tokenEndpoint, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form,
+    signal: AbortSignal.timeout(5000),
+  });
+  const body = (await response.json()) as { access_token?: string; error?: string };
+  if (!response.ok || !body.access_token) {
+    throw new Error(`token request failed: HTTP ${response.status} ${body.error ?? ''}`.trim());
+  }
+  return body.access_token;
+}
+
+export async function startDevAuthority(options: DevAuthorityOptions = {}): Promise<DevAuthority> {
+  const { default: Provider } = await import('oidc-provider');
+  const audience = options.audience ?? DEV_DEFAULTS.audience;
+  const scopes = [...(options.scopes ?? DEV_DEFAULTS.scopes)];
+  const clientId = options.clientId ?? DEV_DEFAULTS.clientId;
+  const clientSecret = options.clientSecret ?? DEV_DEFAULTS.clientSecret;
+  const ttl = options.accessTokenTtlSeconds ?? 3600;
+
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? DEV_DEFAULTS.port, '127.0.0.1', resolve);
+  });
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+    format: 'jwk',
+  });
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        grant_types: ['client_credentials'],
+        redirect_uris: [],
+        response_types: [],
+        scope: scopes.join(' '),
+      },
+    ],
+    scopes,
+    jwks: { keys: [{ ...signingKey, kid: randomUUID(), use: 'sig', alg: 'RS256' }] },
+    features: {
+      clientCredentials: { enabled: true },
+      devInteractions: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => audience,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({
+          scope: scopes.join(' '),
+          audience,
+          accessTokenTTL: ttl,
+          accessTokenFormat: 'jwt',
+          jwt: { sign: { alg: 'RS256' } },
+        }),
+      },
+    },
+    ttl: { ClientCredentials: () => ttl },
+  });
+  server.on('request', provider.callback());
+
+  const tokenEndpoint = `${issuer}/token`;
+  return {
+    issuer,
+    tokenEndpoint,
+    audience,
+    clientId,
+    clientSecret,
+    token: (wanted = scopes) => requestToken(tokenEndpoint, { clientId, clientSecret }, wanted),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

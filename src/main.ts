@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { existsSync } from 'node:fs';
+import { AuthConfigurationError } from './auth/index.js';
+
+const logger = new Logger('Bootstrap');
+
+/**
+ * Without AUTH_AUTHORITY (and outside production), start the development authority first and
+ * point the API at it. Its module is imported only here, so production never loads it.
+ */
+async function startDevelopmentAuthorityIfNeeded(): Promise<boolean> {
+  if (process.env.AUTH_AUTHORITY || process.env.NODE_ENV === 'production') return false;
+  const { startDevAuthority, DEV_DEFAULTS } = await import('./dev-authority/dev-authority.js');
+  const port = Number(process.env.DEV_AUTHORITY_PORT ?? DEV_DEFAULTS.port);
+  const dev = await startDevAuthority({ port, audience: process.env.AUTH_AUDIENCE || undefined });
+  process.env.AUTH_AUTHORITY = dev.issuer;
+  process.env.AUTH_AUDIENCE ||= dev.audience;
+  process.env.AUTH_REQUIRE_HTTPS_METADATA = 'false';
+  logger.warn(
+    `DEVELOPMENT AUTHORITY at ${dev.issuer}: a local OpenID provider with an in-memory key. ` +
+      'Set AUTH_AUTHORITY to use a real one.',
+  );
+  return true;
+}
+
+async function bootstrap(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const development = await startDevelopmentAuthorityIfNeeded();
+  const { AppModule } = await import('./app.module.js');
+  const app = await NestFactory.create(AppModule.forRoot());
+  app.enableShutdownHooks();
+  const port = Number(process.env.PORT ?? 3000);
+  await app.listen(port);
+  logger.log(`API listening on http://127.0.0.1:${port}`);
+  if (development) {
+    logger.log('Get a token:  npm run token -- messages:read messages:write');
+    logger.log(`Call the API: curl -H "Authorization: Bearer $(npm run -s token)" http://127.0.0.1:${port}/api/messages`);
+  }
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof AuthConfigurationError) {
+    logger.error(`Configuration error: ${error.message}. See .env.example.`);
+  } else {
+    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import { Controller, Get } from '@nestjs/common';
+import { CurrentPrincipal, type Principal } from '../auth/index.js';
+
+export interface ProfileView {
+  sub: string;
+  scopes: string[];
+  issuer: string;
+  clientId?: string;
+  expiresAt: string;
+}
+
+/** Any valid access token may call this: no `@Scopes`. */
+@Controller('me')
+export class ProfileController {
+  @Get()
+  me(@CurrentPrincipal() principal: Principal): ProfileView {
+    const { sub, scopes, issuer, clientId, expiresAt } = principal;
+    return { sub, scopes, issuer, clientId, expiresAt: expiresAt.toISOString() };
+  }
+}

@@ -13,5 +13,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
+  setupFilesAfterEnv: ['<rootDir>/src/auth/testing/jest-setup.ts'],
   testTimeout: 20000,
 };

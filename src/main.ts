@@ -36,7 +36,9 @@ async function bootstrap(): Promise<void> {
   logger.log(`API listening on http://127.0.0.1:${port}`);
   if (development) {
     logger.log('Get a token:  npm run token -- messages:read messages:write');
-    logger.log(`Call the API: curl -H "Authorization: Bearer $(npm run -s token)" http://127.0.0.1:${port}/api/messages`);
+    logger.log(
+      `Call the API: curl -H "Authorization: Bearer $(npm run -s token)" http://127.0.0.1:${port}/api/messages`,
+    );
   }
 }
 

@@ -26,9 +26,13 @@ export interface AuthModuleOptions {
   requireAccessTokenType?: boolean;
   /** Longest token accepted, checked before any parsing. Default `8192`. */
   maxTokenLength?: number;
+  /** Time limit of each discovery or JWKS request, in milliseconds. Default `5000`. */
+  fetchTimeoutMs?: number;
 }
 
-export type ResolvedAuthOptions = Required<Omit<AuthModuleOptions, 'metadataAddress' | 'audience'>> & {
+export type ResolvedAuthOptions = Required<
+  Omit<AuthModuleOptions, 'metadataAddress' | 'audience'>
+> & {
   audience: readonly string[];
   metadataAddress?: string;
 };

@@ -1,6 +1,7 @@
 import { ASYMMETRIC_ALGORITHMS } from './auth.constants.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './core/bearer-token.js';
+import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
 
 /** A configuration that cannot be right. `setting` names the option (or variable) at fault. */
 export class AuthConfigurationError extends Error {
@@ -61,7 +62,9 @@ export function resolveAuthOptions(
   if (options.metadataAddress) {
     checkUrl(options.metadataAddress, names.metadataAddress, requireHttpsMetadata);
   }
-  const audience = (typeof options.audience === 'string' ? [options.audience] : options.audience ?? [])
+  const audience = (
+    typeof options.audience === 'string' ? [options.audience] : (options.audience ?? [])
+  )
     .map((a) => a.trim())
     .filter((a) => a !== '');
   if (audience.length === 0) throw new AuthConfigurationError(names.audience, 'is required');
@@ -90,5 +93,6 @@ export function resolveAuthOptions(
     includeErrorDetails: options.includeErrorDetails ?? true,
     requireAccessTokenType: options.requireAccessTokenType ?? false,
     maxTokenLength: options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
+    fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_LIMITS.timeoutMs,
   };
 }

@@ -18,5 +18,9 @@ export interface AuthRequest {
 }
 
 export function bearerSource(req: AuthRequest): BearerSource {
-  return { rawHeaders: req.rawHeaders ?? req.raw?.rawHeaders ?? [], query: req.query, body: req.body };
+  return {
+    rawHeaders: req.rawHeaders ?? req.raw?.rawHeaders ?? [],
+    query: req.query,
+    body: req.body,
+  };
 }

@@ -10,6 +10,7 @@ import type { TokenPolicy } from './core/access-token.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
+import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 import { ScopesGuard } from './scopes.guard.js';
 
@@ -51,6 +52,7 @@ import { ScopesGuard } from './scopes.guard.js';
           authority: options.authority,
           metadataAddress: options.metadataAddress,
           requireHttpsMetadata: options.requireHttpsMetadata,
+          limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
           keyStore: { onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`) },
         });
       },

@@ -30,7 +30,12 @@ export class BearerChallengeFilter implements ExceptionFilter<BearerError> {
     const { httpAdapter } = this.adapterHost;
     const response: unknown = host.switchToHttp().getResponse();
     const details = this.options.includeErrorDetails;
-    this.logger.warn({ msg: 'token rejected', reason: error.reason, status: error.status, ...error.summary });
+    this.logger.warn({
+      msg: 'token rejected',
+      reason: error.reason,
+      status: error.status,
+      ...error.summary,
+    });
 
     const challenge = error.challenge(details);
     if (challenge) httpAdapter.setHeader(response, 'WWW-Authenticate', challenge);

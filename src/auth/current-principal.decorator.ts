@@ -10,5 +10,6 @@ import type { AuthRequest } from './auth-request.js';
  * ```
  */
 export const CurrentPrincipal = createParamDecorator(
-  (_data: unknown, context: ExecutionContext) => context.switchToHttp().getRequest<AuthRequest>().user,
+  (_data: unknown, context: ExecutionContext) =>
+    context.switchToHttp().getRequest<AuthRequest>().user,
 );

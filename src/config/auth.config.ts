@@ -36,7 +36,12 @@ function int(env: Env, name: string): number | undefined {
 }
 
 function list(v: string | undefined): string[] | undefined {
-  return blank(v) ? undefined : v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return blank(v)
+    ? undefined
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
 }
 
 /** Reads `AuthModuleOptions` from the environment. Malformed values throw, naming the variable. */

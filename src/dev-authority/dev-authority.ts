@@ -49,7 +49,10 @@ export async function requestToken(
   const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64');
   const response = await fetch(tokenEndpoint, {
     method: 'POST',
-    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: {
+      authorization: `Basic ${basic}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: form,
     signal: AbortSignal.timeout(5000),
   });
@@ -109,7 +112,8 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
     },
     ttl: { ClientCredentials: () => ttl },
   });
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  server.on('request', (req, res) => void handle(req, res));
 
   const tokenEndpoint = `${issuer}/token`;
   return {

@@ -5,6 +5,9 @@ import { MessagesService } from './messages.service.js';
 
 @Module({
   controllers: [MessagesController],
-  providers: [MessagesService, { provide: MessagesRepository, useClass: InMemoryMessagesRepository }],
+  providers: [
+    MessagesService,
+    { provide: MessagesRepository, useClass: InMemoryMessagesRepository },
+  ],
 })
 export class MessagesModule {}

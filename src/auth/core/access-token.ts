@@ -105,12 +105,18 @@ export function decodeUntrusted(token: string): DecodedToken {
 }
 
 /** Step 2. Header and issuer, before any key is looked up. */
-export function checkBeforeKey({ header, claims, summary }: DecodedToken, policy: TokenPolicy): void {
+export function checkBeforeKey(
+  { header, claims, summary }: DecodedToken,
+  policy: TokenPolicy,
+): void {
   const fail = (reason: ConstructorParameters<typeof InvalidTokenError>[0], text: string) =>
     new InvalidTokenError(reason, text).withSummary(summary);
 
   if (typeof header.alg !== 'string' || !policy.algorithms.includes(header.alg)) {
-    throw fail('algorithm_not_allowed', AuthMessages.algorithmNotAllowed(header.alg, policy.algorithms));
+    throw fail(
+      'algorithm_not_allowed',
+      AuthMessages.algorithmNotAllowed(header.alg, policy.algorithms),
+    );
   }
   if (header.crit !== undefined) {
     throw fail('unsupported_header', AuthMessages.unsupportedCrit(header.crit));
@@ -118,9 +124,12 @@ export function checkBeforeKey({ header, claims, summary }: DecodedToken, policy
   if (header.b64 !== undefined && header.b64 !== true) {
     throw fail('unsupported_header', AuthMessages.unencodedPayload());
   }
-  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : header.typ;
-  if (policy.requireAtJwt ? !STRICT_TYPES.has(typ as string) : typ !== undefined && !ACCESS_TOKEN_TYPES.has(typ as string)) {
-    const text = policy.requireAtJwt ? AuthMessages.atJwtRequired(header.typ) : AuthMessages.wrongTokenType(header.typ);
+  const typ = typeof header.typ === 'string' ? header.typ.toLowerCase() : undefined;
+  const accepted = policy.requireAtJwt ? STRICT_TYPES : ACCESS_TOKEN_TYPES;
+  if ((header.typ !== undefined || policy.requireAtJwt) && !(typ && accepted.has(typ))) {
+    const text = policy.requireAtJwt
+      ? AuthMessages.atJwtRequired(header.typ)
+      : AuthMessages.wrongTokenType(header.typ);
     throw fail('wrong_token_type', text);
   }
   if (claims.iss !== policy.issuer) {

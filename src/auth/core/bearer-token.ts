@@ -33,7 +33,8 @@ export function extractBearerToken(
 ): string {
   const values: string[] = [];
   for (let i = 0; i < source.rawHeaders.length; i += 2) {
-    if (source.rawHeaders[i].toLowerCase() === 'authorization') values.push(source.rawHeaders[i + 1]);
+    if (source.rawHeaders[i].toLowerCase() === 'authorization')
+      values.push(source.rawHeaders[i + 1]);
   }
   const elsewhere = hasAccessTokenParam(source.query) || hasAccessTokenParam(source.body);
 

@@ -15,7 +15,8 @@ export interface ScopeRequirement {
 
 function split(value: unknown): string[] {
   if (typeof value === 'string') return value.split(' ').filter((s) => s !== '');
-  if (Array.isArray(value)) return value.filter((s): s is string => typeof s === 'string' && s !== '');
+  if (Array.isArray(value))
+    return value.filter((s): s is string => typeof s === 'string' && s !== '');
   return [];
 }
 
@@ -32,7 +33,10 @@ export interface ScopeVerdict {
   unmetAnyOf?: readonly string[];
 }
 
-export function checkScopes(granted: ReadonlySet<string>, required: ScopeRequirement): ScopeVerdict {
+export function checkScopes(
+  granted: ReadonlySet<string>,
+  required: ScopeRequirement,
+): ScopeVerdict {
   const missing = required.all.filter((s) => !granted.has(s));
   const unmetAnyOf = required.anyOf.find((group) => !group.some((s) => granted.has(s)));
   return { ok: missing.length === 0 && unmetAnyOf === undefined, missing, unmetAnyOf };

@@ -13,6 +13,9 @@ export function toBearerError(failure: unknown, summary: TokenSummary = {}): Bea
   const error =
     message === 'invalid signature'
       ? new InvalidTokenError('bad_signature', AuthMessages.badSignature(summary.kid ?? 'unknown'))
-      : new InvalidTokenError('malformed_token', AuthMessages.malformedToken('it could not be verified'));
+      : new InvalidTokenError(
+          'malformed_token',
+          AuthMessages.malformedToken('it could not be verified'),
+        );
   return error.withSummary(summary);
 }

@@ -32,7 +32,11 @@ export class AuthorityClient {
   private readonly keyStoreOptions: KeyStoreOptions;
 
   constructor(private readonly options: AuthorityClientOptions) {
-    this.keyStoreOptions = { ...DEFAULT_KEY_STORE_OPTIONS, ...options.keyStore, limits: options.limits };
+    this.keyStoreOptions = {
+      ...DEFAULT_KEY_STORE_OPTIONS,
+      ...options.keyStore,
+      limits: options.limits,
+    };
   }
 
   get issuer(): string {
@@ -47,7 +51,10 @@ export class AuthorityClient {
   async metadata(): Promise<AuthorityMetadata> {
     if (this.metadataValue) return this.metadataValue;
     const now = this.keyStoreOptions.now?.() ?? Date.now();
-    if (!this.metadataInflight && now - this.metadataFailedAt < this.keyStoreOptions.failureBackoffMs) {
+    if (
+      !this.metadataInflight &&
+      now - this.metadataFailedAt < this.keyStoreOptions.failureBackoffMs
+    ) {
       throw this.metadataError as AuthorityFetchError;
     }
     this.metadataInflight ??= discover(this.options.authority, {
@@ -99,7 +106,12 @@ export class AuthorityClient {
       const error = store.size === 0 ? await store.refresh() : undefined;
       return {
         metadata: { ok: true, source: metadata.source },
-        keys: { ok: store.size > 0, count: store.size, jwksUri: store.jwksUri, error: error?.message },
+        keys: {
+          ok: store.size > 0,
+          count: store.size,
+          jwksUri: store.jwksUri,
+          error: error?.message,
+        },
       };
     } catch (error) {
       if (!(error instanceof AuthorityFetchError)) throw error;

@@ -46,7 +46,9 @@ export async function fetchJsonObject(
   } catch (error) {
     if (error instanceof AuthorityFetchError) throw error;
     const name = (error as Error).name;
-    throw fail(name === 'TimeoutError' ? `no answer within ${limits.timeoutMs} ms` : describe(error));
+    throw fail(
+      name === 'TimeoutError' ? `no answer within ${limits.timeoutMs} ms` : describe(error),
+    );
   }
   if (text.length > limits.maxBytes) throw fail(`response larger than ${limits.maxBytes} bytes`);
   let parsed: unknown;

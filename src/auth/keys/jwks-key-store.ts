@@ -58,7 +58,10 @@ export class RefreshBudget {
 
   take(): boolean {
     const t = this.now();
-    this.tokens = Math.min(this.capacity, this.tokens + ((t - this.last) * this.perMinute) / 60_000);
+    this.tokens = Math.min(
+      this.capacity,
+      this.tokens + ((t - this.last) * this.perMinute) / 60_000,
+    );
     this.last = t;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
@@ -67,8 +70,7 @@ export class RefreshBudget {
 }
 
 export type KeyLookup =
-  | { found: true; key: VerificationKey }
-  | { found: false; fetchFailed?: AuthorityFetchError };
+  { found: true; key: VerificationKey } | { found: false; fetchFailed?: AuthorityFetchError };
 
 export class JwksKeyStore {
   private keys = new Map<string, VerificationKey>();
@@ -139,7 +141,11 @@ export class JwksKeyStore {
       const next = new Map<string, VerificationKey>();
       for (const sk of signingKeys) {
         if (!sk.kid || next.has(sk.kid)) continue;
-        next.set(sk.kid, { kid: sk.kid, alg: sk.alg || undefined, key: createPublicKey(sk.getPublicKey()) });
+        next.set(sk.kid, {
+          kid: sk.kid,
+          alg: sk.alg || undefined,
+          key: createPublicKey(sk.getPublicKey()),
+        });
       }
       const removed = [...this.keys.keys()].filter((kid) => !next.has(kid));
       this.keys = next;

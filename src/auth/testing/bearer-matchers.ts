@@ -1,0 +1,99 @@
+/**
+ * Jest matchers for RFC 6750 answers. Register them once in a setup file:
+ *
+ * ```ts
+ * // jest.config: setupFilesAfterEnv: ['<rootDir>/src/auth/testing/jest-setup.ts']
+ * expect(res).toBeUnauthorized('invalid_token');
+ * expect(res).toBeForbiddenForScopes('messages:write');
+ * ```
+ * On failure they print the status, the challenge and the body.
+ */
+
+/** The part of a supertest (or light-my-request) response the matchers read. */
+export interface HttpAnswer {
+  status?: number;
+  statusCode?: number;
+  headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+}
+
+export interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/** Parses `Bearer error="...", error_description="..."` (quoted values, no escapes: RFC 6750). */
+export function parseChallenge(header: string | undefined): Challenge | undefined {
+  if (!header) return undefined;
+  const [scheme, ...rest] = header.split(' ');
+  const params: Record<string, string> = {};
+  for (const match of rest.join(' ').matchAll(/([a-z_]+)="([^"]*)"/g)) params[match[1]] = match[2];
+  return { scheme, params };
+}
+
+const statusOf = (res: HttpAnswer) => res.status ?? res.statusCode;
+const challengeOf = (res: HttpAnswer) =>
+  parseChallenge(res.headers['www-authenticate'] as string | undefined);
+
+function describeAnswer(res: HttpAnswer): string {
+  return [
+    `  status:           ${statusOf(res)}`,
+    `  WWW-Authenticate: ${String(res.headers['www-authenticate'] ?? '(none)')}`,
+    `  body:             ${JSON.stringify(res.body)}`,
+  ].join('\n');
+}
+
+function result(pass: boolean, expectation: string, res: HttpAnswer) {
+  return {
+    pass,
+    message: () => `expected ${pass ? 'not ' : ''}${expectation}; got\n${describeAnswer(res)}`,
+  };
+}
+
+export const bearerMatchers = {
+  /** 401 with a Bearer challenge; with a code, `error="<code>"`; without, a bare challenge. */
+  toBeUnauthorized(res: HttpAnswer, code?: string) {
+    const challenge = challengeOf(res);
+    const pass =
+      statusOf(res) === 401 &&
+      challenge?.scheme === 'Bearer' &&
+      challenge.params.error === code &&
+      (code === undefined || (res.body as { statusCode?: number })?.statusCode === 401);
+    return result(pass, `401 with Bearer ${code ? `error="${code}"` : 'and no error code'}`, res);
+  },
+
+  /** 400 `invalid_request`: malformed bearer credentials. */
+  toBeBadBearerRequest(res: HttpAnswer) {
+    const pass = statusOf(res) === 400 && challengeOf(res)?.params.error === 'invalid_request';
+    return result(pass, '400 with Bearer error="invalid_request"', res);
+  },
+
+  /** 403 `insufficient_scope` whose `scope` parameter lists exactly these scopes. */
+  toBeForbiddenForScopes(res: HttpAnswer, ...scopes: string[]) {
+    const challenge = challengeOf(res);
+    const listed = (challenge?.params.scope ?? '').split(' ').filter(Boolean).sort();
+    const pass =
+      statusOf(res) === 403 &&
+      challenge?.params.error === 'insufficient_scope' &&
+      JSON.stringify(listed) === JSON.stringify([...scopes].sort());
+    return result(pass, `403 insufficient_scope for scope="${scopes.join(' ')}"`, res);
+  },
+
+  /** 503 with `Retry-After` and no challenge: the authority is unavailable, the token isn't blamed. */
+  toBeAuthorityUnavailable(res: HttpAnswer) {
+    const pass =
+      statusOf(res) === 503 &&
+      Number(res.headers['retry-after']) > 0 &&
+      res.headers['www-authenticate'] === undefined;
+    return result(pass, '503 with Retry-After and no WWW-Authenticate', res);
+  },
+};
+
+declare module 'expect' {
+  interface Matchers<R extends void | Promise<void>> {
+    toBeUnauthorized(code?: string): R;
+    toBeBadBearerRequest(): R;
+    toBeForbiddenForScopes(...scopes: string[]): R;
+    toBeAuthorityUnavailable(): R;
+  }
+}

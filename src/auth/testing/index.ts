@@ -1,0 +1,15 @@
+/**
+ * The test kit: a loopback authority that mints real tokens, ready-made bad tokens, fault
+ * switches, and Jest matchers for RFC 6750 answers. For tests only; production code never
+ * imports this folder (the build leaves it out).
+ */
+export { TestAuthority, type Claims, type Fault, type MintOptions } from './test-authority.js';
+export { generateTestKey, type TestKey } from './test-keys.js';
+export { signJws, type JwsPayload } from './jws.js';
+export {
+  bearerMatchers,
+  parseChallenge,
+  type Challenge,
+  type HttpAnswer,
+} from './bearer-matchers.js';
+export { useTestAuthority } from './use-test-authority.js';

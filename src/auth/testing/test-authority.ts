@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { AuthModuleOptions } from '../auth-options.interface.js';
+import { signJws, type JwsPayload } from './jws.js';
+import { generateTestKey, type TestKey } from './test-keys.js';
+
+/**
+ * How an endpoint of the test authority behaves:
+ * `ok`; `down` (the connection is reset); `slow` (answers after `slowMs`); `garbage` (200, not
+ * JSON); `empty` (a JSON object with no usable keys); `error` (HTTP 500).
+ */
+export type Fault = 'ok' | 'down' | 'slow' | 'garbage' | 'empty' | 'error';
+
+export interface MintOptions {
+  /** Header parameters to add or replace; `undefined` removes one (e.g. `{ kid: undefined }`). */
+  header?: Record<string, unknown>;
+  /** Sign with this key instead of the current one (its kid goes in the header). */
+  key?: TestKey;
+  /** Use this exact payload (e.g. a non-object) instead of claims. */
+  rawPayload?: JwsPayload;
+}
+
+export type Claims = Record<string, unknown>;
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * A real authorization server's public face on 127.0.0.1: discovery and a JWKS, with the keys to
+ * mint access tokens against them. Several issuers can share one host (`sibling`), as Okta's Org
+ * server and custom servers do.
+ *
+ * ```ts
+ * const authority = await TestAuthority.start();
+ * const token = authority.mint({ scope: 'messages:read' });
+ * authority.jwks = 'down';         // fault injection
+ * authority.fetches.jwks;          // how many times the JWKS was asked for
+ * await authority.close();
+ * ```
+ */
+export class TestAuthority {
+  jwks: Fault = 'ok';
+  discovery: Fault = 'ok';
+  slowMs = 10_000;
+  readonly fetches = { jwks: 0, discovery: 0 };
+  /** Every key published in the JWKS, in order. The last one signs by default. */
+  keys: TestKey[];
+  /** Extra JWKs to publish as they are (private keys, `oct` keys, `use: enc`...). */
+  extraJwks: Record<string, unknown>[] = [];
+
+  private constructor(
+    private readonly host: TestHost,
+    readonly path: string,
+    readonly audience: string,
+    readonly defaults: Claims,
+  ) {
+    this.keys = [generateTestKey('RS256')];
+  }
+
+  static async start(options: { path?: string; audience?: string; claims?: Claims } = {}) {
+    const host = await TestHost.listen();
+    return host.add(options.path ?? '', options.audience, options.claims);
+  }
+
+  /** Another issuer on the same host:port, with keys of its own. */
+  sibling(path: string, options: { audience?: string; claims?: Claims } = {}): TestAuthority {
+    return this.host.add(path, options.audience ?? this.audience, options.claims);
+  }
+
+  /** @internal */
+  static create(
+    host: TestHost,
+    path: string,
+    audience?: string,
+    claims: Claims = {},
+  ): TestAuthority {
+    return new TestAuthority(host, path, audience ?? 'api://test', claims);
+  }
+
+  get origin(): string {
+    return this.host.origin;
+  }
+
+  get issuer(): string {
+    return `${this.host.origin}${this.path}`;
+  }
+
+  get jwksUri(): string {
+    return `${this.issuer}/keys`;
+  }
+
+  get signingKey(): TestKey {
+    return this.keys[this.keys.length - 1];
+  }
+
+  /** Options for `AuthModule.forRoot`, pointing at this authority. */
+  get moduleOptions(): AuthModuleOptions {
+    return { authority: this.issuer, audience: this.audience, requireHttpsMetadata: false };
+  }
+
+  /** The environment variables that point this project's `AppModule` at this authority. */
+  env(): Record<string, string> {
+    return {
+      AUTH_AUTHORITY: this.issuer,
+      AUTH_AUDIENCE: this.audience,
+      AUTH_REQUIRE_HTTPS_METADATA: 'false',
+    };
+  }
+
+  /** The claims every minted token starts from. */
+  claims(): Claims {
+    const t = now();
+    return {
+      iss: this.issuer,
+      aud: this.audience,
+      sub: 'test-user',
+      client_id: 'test-client',
+      scope: 'messages:read messages:write',
+      iat: t,
+      exp: t + 300,
+      jti: randomUUID(),
+      ...this.defaults,
+    };
+  }
+
+  /**
+   * Mints a signed access token. Claims override the defaults; a claim set to `undefined` is left
+   * out. The header is `{ alg, typ: 'at+jwt', kid }` of the signing key unless overridden.
+   */
+  mint(claims: Claims = {}, options: MintOptions = {}): string {
+    const key = options.key ?? this.signingKey;
+    const header = withoutUndefined({
+      alg: key.alg,
+      typ: 'at+jwt',
+      kid: key.kid,
+      ...options.header,
+    });
+    const payload = options.rawPayload ?? withoutUndefined({ ...this.claims(), ...claims });
+    return signJws(header as { alg: string }, payload, key.privateKey);
+  }
+
+  /** Ready-made tokens that must be refused, one per common mistake. */
+  readonly bad = {
+    expired: () => this.mint({ iat: now() - 7200, exp: now() - 3600 }),
+    notYetValid: () => this.mint({ nbf: now() + 3600, exp: now() + 7200 }),
+    foreignIssuer: (issuer = 'https://someone-else.example.com') => this.mint({ iss: issuer }),
+    wrongAudience: (audience = 'api://another-api') => this.mint({ aud: audience }),
+    unknownKid: () =>
+      this.mint({}, { key: generateTestKey('RS256', { kid: 'kid-nobody-published' }) }),
+    idToken: () =>
+      this.mint(
+        {
+          aud: 'test-client',
+          azp: 'test-client',
+          nonce: 'n-0S6_WzA2Mj',
+          scope: undefined,
+          client_id: undefined,
+        },
+        { header: { typ: 'JWT' } },
+      ),
+  };
+
+  /** Publishes a new key and signs with it from now on. Old keys stay unless `keepOld` is false. */
+  rotate(options: { alg?: string; keepOld?: boolean } = {}): TestKey {
+    const key = generateTestKey(options.alg ?? 'RS256');
+    this.keys = options.keepOld === false ? [key] : [...this.keys, key];
+    return key;
+  }
+
+  resetFetches(): void {
+    this.fetches.jwks = 0;
+    this.fetches.discovery = 0;
+  }
+
+  close(): Promise<void> {
+    return this.host.close();
+  }
+
+  /** @internal */
+  handle(route: string, res: ServerResponse): boolean {
+    if (route === '/.well-known/openid-configuration') {
+      this.fetches.discovery++;
+      this.host.answer(res, this.discovery, this.slowMs, () => ({
+        issuer: this.issuer,
+        jwks_uri: this.jwksUri,
+        token_endpoint: `${this.issuer}/token`,
+        id_token_signing_alg_values_supported: ['RS256'],
+      }));
+      return true;
+    }
+    if (route === '/keys') {
+      this.fetches.jwks++;
+      this.host.answer(res, this.jwks, this.slowMs, () => ({
+        keys: [...this.keys.map((k) => k.jwk), ...this.extraJwks],
+      }));
+      return true;
+    }
+    return false;
+  }
+}
+
+/** @internal One HTTP server for one or more test issuers. */
+class TestHost {
+  private readonly issuers: TestAuthority[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly origin: string,
+  ) {
+    server.on('request', (req, res) => this.route(req, res));
+  }
+
+  static async listen(): Promise<TestHost> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return new TestHost(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  }
+
+  add(path: string, audience?: string, claims?: Claims): TestAuthority {
+    const issuer = TestAuthority.create(this, path.replace(/\/$/, ''), audience, claims);
+    this.issuers.push(issuer);
+    this.issuers.sort((a, b) => b.path.length - a.path.length);
+    return issuer;
+  }
+
+  private route(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    for (const issuer of this.issuers) {
+      if (url.startsWith(issuer.path) && issuer.handle(url.slice(issuer.path.length), res)) return;
+    }
+    res.writeHead(404).end();
+  }
+
+  answer(res: ServerResponse, fault: Fault, slowMs: number, body: () => object): void {
+    switch (fault) {
+      case 'down':
+        res.socket?.destroy();
+        return;
+      case 'garbage':
+        res.writeHead(200, { 'content-type': 'application/json' }).end('<html>oops</html>');
+        return;
+      case 'empty':
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end('{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}');
+        return;
+      case 'error':
+        res.writeHead(500).end();
+        return;
+      case 'slow': {
+        const timer = setTimeout(() => this.send(res, body()), slowMs);
+        res.on('close', () => clearTimeout(timer));
+        return;
+      }
+      default:
+        this.send(res, body());
+    }
+  }
+
+  private send(res: ServerResponse, body: object): void {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}

@@ -1,0 +1,24 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import type { Server } from 'node:http';
+import { AppModule } from '../../src/app.module.js';
+
+/**
+ * Builds the whole `AppModule` with this environment, the way `main.ts` does, and starts it
+ * without a port (supertest drives it). The environment is restored afterwards.
+ */
+export async function startApi(env: Record<string, string>): Promise<{
+  app: INestApplication;
+  server: Server;
+}> {
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    return { app, server: app.getHttpServer() as Server };
+  } finally {
+    process.env = saved;
+  }
+}

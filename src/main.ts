@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { existsSync } from 'node:fs';
 import { AuthConfigurationError } from './auth/index.js';
+import { configureApp } from './app.setup.js';
 
 const logger = new Logger('Bootstrap');
 
@@ -29,8 +30,7 @@ async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const development = await startDevelopmentAuthorityIfNeeded();
   const { AppModule } = await import('./app.module.js');
-  const app = await NestFactory.create(AppModule.forRoot());
-  app.enableShutdownHooks();
+  const app = configureApp(await NestFactory.create(AppModule.forRoot()));
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port);
   logger.log(`API listening on http://127.0.0.1:${port}`);

@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import { AppModule } from '../../src/app.module.js';
+import { configureApp } from '../../src/app.setup.js';
 
 /**
  * Builds the whole `AppModule` with this environment, the way `main.ts` does, and starts it
@@ -15,7 +16,7 @@ export async function startApi(env: Record<string, string>): Promise<{
   Object.assign(process.env, env);
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
+    const app = configureApp(moduleRef.createNestApplication({ logger: false }));
     await app.init();
     return { app, server: app.getHttpServer() as Server };
   } finally {

@@ -40,6 +40,8 @@ export interface DecodedToken {
   header: JwsHeader;
   claims: Record<string, unknown>;
   summary: TokenSummary;
+  /** False when the signature segment is empty (as in `alg: none` tokens). */
+  signed: boolean;
 }
 
 /** A ready public key from the authority's JWKS. */
@@ -92,7 +94,6 @@ export function decodeUntrusted(token: string): DecodedToken {
   if (parts.length === 1) throw malformed('it is opaque, not a JWT');
   if (parts.length === 5) throw malformed('it is encrypted (JWE), not signed');
   if (parts.length !== 3) throw malformed(`it has ${parts.length} parts instead of 3`);
-  if (parts[2] === '') throw malformed('it has no signature');
   const header = parseSegment(parts[0], 'header');
   if (!isObject(header)) throw malformed('its header is not a JSON object');
   const claims = parseSegment(parts[1], 'payload');
@@ -101,12 +102,17 @@ export function decodeUntrusted(token: string): DecodedToken {
       summarize(header, {}),
     );
   }
-  return { header: header as JwsHeader, claims, summary: summarize(header, claims) };
+  return {
+    header: header as JwsHeader,
+    claims,
+    summary: summarize(header, claims),
+    signed: parts[2] !== '',
+  };
 }
 
 /** Step 2. Header and issuer, before any key is looked up. */
 export function checkBeforeKey(
-  { header, claims, summary }: DecodedToken,
+  { header, claims, summary, signed }: DecodedToken,
   policy: TokenPolicy,
 ): void {
   const fail = (reason: ConstructorParameters<typeof InvalidTokenError>[0], text: string) =>
@@ -118,6 +124,7 @@ export function checkBeforeKey(
       AuthMessages.algorithmNotAllowed(header.alg, policy.algorithms),
     );
   }
+  if (!signed) throw fail('malformed_token', AuthMessages.malformedToken('it has no signature'));
   if (header.crit !== undefined) {
     throw fail('unsupported_header', AuthMessages.unsupportedCrit(header.crit));
   }

@@ -1,4 +1,4 @@
-import { createHmac, sign, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, sign, type KeyObject } from 'node:crypto';
 
 /**
  * Signs a JWS compact token with node:crypto and nothing else, so tests can forge exactly what an
@@ -9,35 +9,46 @@ export type JwsPayload = Record<string, unknown> | string;
 
 const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
 
+/** A signature-shaped placeholder for algorithms node:crypto can't produce (forgeries only). */
+const PLACEHOLDER = 'c2lnbmF0dXJl';
+const SUPPORTED = /^(HS|RS|PS|ES)(256|384|512)$/;
+
 function signature(
-  alg: string,
+  alg: unknown,
   input: string,
   key: KeyObject | Buffer | string | undefined,
 ): string {
-  if (alg.toLowerCase() === 'none') return '';
+  if (typeof alg === 'string' && alg.toLowerCase() === 'none') return '';
+  if (typeof alg !== 'string' || !SUPPORTED.test(alg)) return PLACEHOLDER;
   if (key === undefined) throw new Error(`signing with ${alg} needs a key`);
-  const bits = alg.slice(2);
-  if (alg.startsWith('HS')) return createHmac(`sha${bits}`, key).update(input).digest('base64url');
-  const digest = `sha${bits}`;
-  if (alg.startsWith('RS')) return sign(digest, Buffer.from(input), key).toString('base64url');
-  if (alg.startsWith('PS')) {
-    return sign(digest, Buffer.from(input), {
-      key: key as KeyObject,
-      padding: 6, // RSA_PKCS1_PSS_PADDING
-      saltLength: Number(bits) / 8,
-    }).toString('base64url');
+  const digest = `sha${alg.slice(2)}`;
+  const data = Buffer.from(input);
+  switch (alg.slice(0, 2)) {
+    case 'HS': {
+      // An asymmetric key becomes its public PEM: the classic "HS256 with the public key" forgery.
+      const secret =
+        typeof key === 'object' && 'asymmetricKeyType' in key && key.asymmetricKeyType
+          ? createPublicKey(key).export({ format: 'pem', type: 'spki' })
+          : key;
+      return createHmac(digest, secret).update(input).digest('base64url');
+    }
+    case 'RS':
+      return sign(digest, data, key as KeyObject).toString('base64url');
+    case 'PS':
+      return sign(digest, data, {
+        key: key as KeyObject,
+        padding: 6, // RSA_PKCS1_PSS_PADDING
+        saltLength: Number(alg.slice(2)) / 8,
+      }).toString('base64url');
+    default:
+      return sign(digest, data, { key: key as KeyObject, dsaEncoding: 'ieee-p1363' }).toString(
+        'base64url',
+      );
   }
-  if (alg.startsWith('ES')) {
-    return sign(digest, Buffer.from(input), {
-      key: key as KeyObject,
-      dsaEncoding: 'ieee-p1363',
-    }).toString('base64url');
-  }
-  throw new Error(`unsupported alg ${alg}`);
 }
 
 export function signJws(
-  header: Record<string, unknown> & { alg: string },
+  header: Record<string, unknown> & { alg: unknown },
   payload: JwsPayload,
   key?: KeyObject | Buffer | string,
 ): string {

@@ -33,7 +33,7 @@ function signature(
       return createHmac(digest, secret).update(input).digest('base64url');
     }
     case 'RS':
-      return sign(digest, data, key as KeyObject).toString('base64url');
+      return sign(digest, data, key).toString('base64url');
     case 'PS':
       return sign(digest, data, {
         key: key as KeyObject,

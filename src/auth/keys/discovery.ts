@@ -28,17 +28,20 @@ export async function discover(
   options: { metadataAddress?: string; requireHttps: boolean; limits?: FetchLimits },
 ): Promise<AuthorityMetadata> {
   const candidates = options.metadataAddress ? [options.metadataAddress] : metadataUrls(authority);
-  let lastError: AuthorityFetchError | undefined;
+  let firstError: AuthorityFetchError | undefined;
   for (const url of candidates) {
+    let doc: Record<string, unknown>;
     try {
-      const doc = await fetchJsonObject('metadata', url, options.limits);
-      return validateMetadata(doc, url, authority, options.requireHttps);
+      doc = await fetchJsonObject('metadata', url, options.limits);
     } catch (error) {
       if (!(error instanceof AuthorityFetchError)) throw error;
-      lastError = error;
+      firstError ??= error;
+      continue;
     }
+    // A document that was found but is wrong is an answer: no fallback hides it.
+    return validateMetadata(doc, url, authority, options.requireHttps);
   }
-  throw lastError as AuthorityFetchError;
+  throw firstError as AuthorityFetchError;
 }
 
 function validateMetadata(

@@ -45,6 +45,8 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
 export class TestAuthority {
   jwks: Fault = 'ok';
   discovery: Fault = 'ok';
+  /** Where discovery is served: OpenID Connect's location, or only RFC 8414's. */
+  wellKnown: 'openid-configuration' | 'oauth-authorization-server' = 'openid-configuration';
   slowMs = 10_000;
   readonly fetches = { jwks: 0, discovery: 0 };
   /** Every key published in the JWKS, in order. The last one signs by default. */
@@ -182,7 +184,7 @@ export class TestAuthority {
 
   /** @internal */
   handle(route: string, res: ServerResponse): boolean {
-    if (route === '/.well-known/openid-configuration') {
+    if (route === `/.well-known/${this.wellKnown}`) {
       this.fetches.discovery++;
       this.host.answer(res, this.discovery, this.slowMs, () => ({
         issuer: this.issuer,
@@ -229,6 +231,11 @@ class TestHost {
 
   private route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
+    const rfc8414 = '/.well-known/oauth-authorization-server';
+    if (url.startsWith(rfc8414)) {
+      const issuer = this.issuers.find((i) => i.path === url.slice(rfc8414.length));
+      if (issuer?.handle(rfc8414, res)) return;
+    }
     for (const issuer of this.issuers) {
       if (url.startsWith(issuer.path) && issuer.handle(url.slice(issuer.path.length), res)) return;
     }

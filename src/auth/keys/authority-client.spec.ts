@@ -1,0 +1,205 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { AuthMessages } from '../core/auth-messages.js';
+import { AuthorityUnavailableError, InvalidTokenError } from '../core/bearer-errors.js';
+import { TestAuthority, generateTestKey } from '../testing/index.js';
+import { AuthorityClient } from './authority-client.js';
+import type { KeyStoreOptions } from './jwks-key-store.js';
+
+let authority: TestAuthority;
+let clock = 0;
+
+beforeAll(async () => {
+  authority = await TestAuthority.start({ path: '/tenant' });
+});
+afterAll(() => authority.close());
+afterEach(() => {
+  authority.jwks = 'ok';
+  authority.discovery = 'ok';
+  authority.wellKnown = 'openid-configuration';
+  authority.extraJwks = [];
+  authority.keys = [generateTestKey()];
+  authority.resetFetches();
+});
+
+/** A client with a manual clock, so refills, backoff and key age are exact. */
+function client(keyStore: Partial<KeyStoreOptions> = {}, timeoutMs = 5000) {
+  clock = 1_000_000;
+  return new AuthorityClient({
+    authority: authority.issuer,
+    requireHttpsMetadata: false,
+    limits: { timeoutMs, maxBytes: 64 * 1024 },
+    keyStore: { now: () => clock, ...keyStore },
+  });
+}
+
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+
+describe('AuthorityClient: discovery', () => {
+  it('finds the JWKS through OpenID discovery', async () => {
+    const metadata = await client().metadata();
+    expect(metadata).toMatchObject({ issuer: authority.issuer, jwksUri: authority.jwksUri });
+  });
+
+  it('falls back to RFC 8414 (/.well-known/oauth-authorization-server/<path>)', async () => {
+    authority.wellKnown = 'oauth-authorization-server';
+    const metadata = await client().metadata();
+    expect(metadata.source).toBe(
+      `${authority.origin}/.well-known/oauth-authorization-server/tenant`,
+    );
+  });
+
+  it('refuses a document whose issuer is not the authority', async () => {
+    const other = new AuthorityClient({
+      authority: `${authority.issuer}/`,
+      requireHttpsMetadata: false,
+    });
+    const error = await rejection(other.metadata());
+    expect(String(error)).toContain('is not the configured authority');
+  });
+
+  it('refuses an http jwks_uri when HTTPS metadata is required', async () => {
+    const strict = new AuthorityClient({
+      authority: authority.issuer,
+      requireHttpsMetadata: true,
+    });
+    expect(String(await rejection(strict.metadata()))).toContain('its jwks_uri is not https');
+  });
+
+  it('does not cache a failed discovery: it recovers once the endpoint is back', async () => {
+    const c = client({ failureBackoffMs: 1000 });
+    authority.discovery = 'down';
+    expect(await rejection(c.resolveKey(authority.signingKey.kid))).toBeInstanceOf(
+      AuthorityUnavailableError,
+    );
+    authority.discovery = 'ok';
+    expect(await rejection(c.resolveKey(authority.signingKey.kid))).toBeInstanceOf(
+      AuthorityUnavailableError,
+    ); // still within the backoff: no new request
+    clock += 1001;
+    await expect(c.resolveKey(authority.signingKey.kid)).resolves.toMatchObject({
+      kid: authority.signingKey.kid,
+    });
+  });
+});
+
+describe('AuthorityClient: keys', () => {
+  it('makes one JWKS fetch for 100 concurrent cold lookups', async () => {
+    const c = client();
+    const keys = await Promise.all(
+      Array.from({ length: 100 }, () => c.resolveKey(authority.signingKey.kid)),
+    );
+    expect(new Set(keys.map((k) => k.key)).size).toBe(1);
+    expect(authority.fetches).toEqual({ jwks: 1, discovery: 1 });
+  });
+
+  it('keeps keys as KeyObjects with their JWK alg', async () => {
+    const key = await client().resolveKey(authority.signingKey.kid);
+    expect(key.key.type).toBe('public');
+    expect(key.key.asymmetricKeyType).toBe('rsa');
+    expect(key.alg).toBe('RS256');
+  });
+
+  it('finds a rotated key on its first request, with one shared refetch', async () => {
+    const c = client();
+    await c.resolveKey(authority.signingKey.kid);
+    const next = authority.rotate();
+    const found = await Promise.all(Array.from({ length: 20 }, () => c.resolveKey(next.kid)));
+    expect(found.every((k) => k.kid === next.kid)).toBe(true);
+    expect(authority.fetches.jwks).toBe(2);
+  });
+
+  it('answers an unknown kid with its name and the issuer searched', async () => {
+    const error = await rejection(client().resolveKey('nobody'));
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect((error as InvalidTokenError).message).toBe(
+      AuthMessages.unknownKid('nobody', authority.issuer),
+    );
+  });
+
+  it('spends at most the refresh budget on a flood of random kids', async () => {
+    const c = client({ burst: 3, refillPerMinute: 6 });
+    await c.resolveKey(authority.signingKey.kid);
+    for (let i = 0; i < 50; i++) await rejection(c.resolveKey(randomUUID()));
+    expect(authority.fetches.jwks).toBe(1 + 3);
+    clock += 10_000; // one token refilled
+    const next = authority.rotate();
+    await expect(c.resolveKey(next.kid)).resolves.toMatchObject({ kid: next.kid });
+    expect(authority.fetches.jwks).toBe(5);
+  });
+
+  it.each(['down', 'garbage', 'error', 'empty'] as const)(
+    'keeps serving known keys while the JWKS is %s (stale-if-error)',
+    async (fault) => {
+      const c = client({ maxAgeMs: 1000 });
+      const kid = authority.signingKey.kid;
+      await c.resolveKey(kid);
+      authority.jwks = fault;
+      clock += 5000; // keys are now stale: a background refresh runs and fails
+      await expect(c.resolveKey(kid)).resolves.toMatchObject({ kid });
+      await c.keyStore?.refresh();
+      await expect(c.resolveKey(kid)).resolves.toMatchObject({ kid });
+      expect(authority.fetches.jwks).toBeGreaterThan(1);
+      expect(c.keyStore?.lastFetchError?.part).toBe('keys');
+    },
+  );
+
+  it.each(['down', 'garbage', 'error', 'empty'] as const)(
+    'answers 503 (not 401) for an uncached key while the JWKS is %s',
+    async (fault) => {
+      authority.jwks = fault;
+      const error = await rejection(client().resolveKey(authority.signingKey.kid));
+      expect(error).toBeInstanceOf(AuthorityUnavailableError);
+      expect((error as AuthorityUnavailableError).message).toBe(
+        AuthMessages.authorityUnavailable('signing keys'),
+      );
+    },
+  );
+
+  it('gives up on a slow JWKS at the time limit', async () => {
+    authority.jwks = 'slow';
+    authority.slowMs = 3000;
+    const error = await rejection(client({}, 200).resolveKey(authority.signingKey.kid));
+    expect(error).toBeInstanceOf(AuthorityUnavailableError);
+  });
+
+  it('recovers by itself after an outage, once the backoff has passed', async () => {
+    const c = client({ failureBackoffMs: 1000 });
+    authority.jwks = 'down';
+    await rejection(c.resolveKey(authority.signingKey.kid));
+    authority.jwks = 'ok';
+    clock += 1001;
+    await expect(c.resolveKey(authority.signingKey.kid)).resolves.toBeDefined();
+  });
+
+  it('never uses encryption keys, symmetric keys or private keys', async () => {
+    const enc = generateTestKey();
+    const priv = generateTestKey();
+    authority.extraJwks = [
+      { ...enc.jwk, kid: 'enc', use: 'enc' },
+      { kty: 'oct', kid: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ', alg: 'HS256' },
+      { ...priv.privateKey.export({ format: 'jwk' }), kid: 'private', alg: 'RS256' },
+    ];
+    const c = client();
+    for (const kid of ['enc', 'oct', 'private']) {
+      expect(await rejection(c.resolveKey(kid))).toBeInstanceOf(InvalidTokenError);
+    }
+  });
+
+  it('reports keys that left the JWKS', async () => {
+    const removed: string[][] = [];
+    const c = client({ onKeysRemoved: (kids) => removed.push(kids) });
+    const old = authority.signingKey.kid;
+    await c.resolveKey(old);
+    const next = authority.rotate({ keepOld: false });
+    await c.resolveKey(next.kid);
+    expect(removed).toEqual([[old]]);
+    expect(await rejection(c.resolveKey(old))).toBeInstanceOf(InvalidTokenError);
+  });
+});

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { existsSync } from 'node:fs';
 import { AuthConfigurationError } from './auth/index.js';
 import { configureApp } from './app.setup.js';
+import { validateEnvironment } from './config/auth.config.js';
 
 const logger = new Logger('Bootstrap');
 
@@ -29,6 +30,7 @@ async function startDevelopmentAuthorityIfNeeded(): Promise<boolean> {
 async function bootstrap(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const development = await startDevelopmentAuthorityIfNeeded();
+  validateEnvironment(process.env);
   const { AppModule } = await import('./app.module.js');
   const app = configureApp(await NestFactory.create(AppModule.forRoot()));
   const port = Number(process.env.PORT ?? 3000);

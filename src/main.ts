@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { existsSync } from 'node:fs';
 import { AuthConfigurationError } from './auth/index.js';
-import { configureApp } from './app.setup.js';
+import { createApp, listen } from './app.factory.js';
+import { httpAdapterName, type HttpAdapterName } from './config/http-adapter.config.js';
 import { validateEnvironment } from './config/auth.config.js';
 
 const logger = new Logger('Bootstrap');
@@ -32,10 +32,11 @@ async function bootstrap(): Promise<void> {
   const development = await startDevelopmentAuthorityIfNeeded();
   validateEnvironment(process.env);
   const { AppModule } = await import('./app.module.js');
-  const app = configureApp(await NestFactory.create(AppModule.forRoot()));
+  const adapter = httpAdapterName(process.env) as HttpAdapterName;
+  const app = await createApp(AppModule.forRoot(), adapter);
   const port = Number(process.env.PORT ?? 3000);
-  await app.listen(port);
-  logger.log(`API listening on http://127.0.0.1:${port}`);
+  await listen(app, adapter, port);
+  logger.log(`API listening on http://127.0.0.1:${port} (${adapter})`);
   if (development) {
     logger.log('Get a token:  npm run token -- messages:read messages:write');
     logger.log(

@@ -3,106 +3,115 @@ import request from 'supertest';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { startDevAuthority, type DevAuthority } from '../src/dev-authority/dev-authority.js';
+import type { HttpAdapterName } from '../src/config/http-adapter.config.js';
 import { startApi } from './support/test-api.js';
 
-describe('with tokens from a real OpenID provider (oidc-provider, client_credentials)', () => {
-  let authority: DevAuthority;
-  let app: INestApplication;
-  let server: Server;
-  const tokens: Record<string, string> = {};
+describe.each<[HttpAdapterName]>([['express'], ['fastify']])(
+  'on %s, with tokens from a real OpenID provider (oidc-provider, client_credentials)',
+  (adapter) => {
+    let authority: DevAuthority;
+    let app: INestApplication;
+    let server: Server;
+    const tokens: Record<string, string> = {};
 
-  beforeAll(async () => {
-    authority = await startDevAuthority({ port: 0 });
-    ({ app, server } = await startApi({
-      AUTH_AUTHORITY: authority.issuer,
-      AUTH_AUDIENCE: authority.audience,
-      AUTH_REQUIRE_HTTPS_METADATA: 'false',
-    }));
-    tokens.read = await authority.token(['messages:read']);
-    tokens.write = await authority.token(['messages:write']);
-    tokens.both = await authority.token(['messages:read', 'messages:write']);
-    tokens.none = await authority.token([]);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await authority?.close();
-  });
-
-  it('issues at+jwt access tokens for the API audience', () => {
-    const [header, payload] = tokens.read
-      .split('.')
-      .slice(0, 2)
-      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
-    expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
-    expect(payload).toMatchObject({
-      aud: 'api://default',
-      scope: 'messages:read',
-      iss: authority.issuer,
+    beforeAll(async () => {
+      authority = await startDevAuthority({ port: 0 });
+      ({ app, server } = await startApi(
+        {
+          AUTH_AUTHORITY: authority.issuer,
+          AUTH_AUDIENCE: authority.audience,
+          AUTH_REQUIRE_HTTPS_METADATA: 'false',
+        },
+        { adapter },
+      ));
+      tokens.read = await authority.token(['messages:read']);
+      tokens.write = await authority.token(['messages:write']);
+      tokens.both = await authority.token(['messages:read', 'messages:write']);
+      tokens.none = await authority.token([]);
     });
-  });
 
-  it.each([
-    ['GET', '/health', undefined, 200],
-    ['GET', '/api/me', undefined, 401],
-    ['GET', '/api/me', 'none', 200],
-    ['GET', '/api/messages', undefined, 401],
-    ['GET', '/api/messages', 'none', 403],
-    ['GET', '/api/messages', 'write', 403],
-    ['GET', '/api/messages', 'read', 200],
-    ['POST', '/api/messages', 'read', 403],
-    ['POST', '/api/messages', 'write', 201],
-    ['GET', '/api/messages/00000000-0000-0000-0000-000000000000', 'read', 404],
-    ['GET', '/api/messages/not-a-uuid', 'read', 404],
-    ['DELETE', '/api/messages/00000000-0000-0000-0000-000000000000', 'read', 403],
-    ['DELETE', '/api/messages/00000000-0000-0000-0000-000000000000', 'write', 404],
-  ])('%s %s with %s token → %i', async (method, path, token, status) => {
-    let req = request(server)[method.toLowerCase() as 'get'](path);
-    if (token) req = req.set('Authorization', `Bearer ${tokens[token]}`);
-    if (method === 'POST') req = req.send({ text: 'hello' });
-    const res = await req;
-    expect(res.status).toBe(status);
-    if (status === 401) expect(res).toBeUnauthorized();
-    if (status === 403 && method !== 'DELETE') {
-      expect(res).toBeForbiddenForScopes(method === 'GET' ? 'messages:read' : 'messages:write');
-    }
-  });
-
-  it('GET /api/me describes the caller', async () => {
-    const res = await request(server).get('/api/me').set('Authorization', `Bearer ${tokens.both}`);
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({
-      sub: authority.clientId,
-      scopes: ['messages:read', 'messages:write'],
-      issuer: authority.issuer,
-      clientId: authority.clientId,
-      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    afterAll(async () => {
+      await app?.close();
+      await authority?.close();
     });
-  });
 
-  it('creates, reads, lists and deletes a message as its author', async () => {
-    const auth = `Bearer ${tokens.both}`;
-    const created = await request(server)
-      .post('/api/messages')
-      .set('Authorization', auth)
-      .send({ text: 'hi' });
-    expect(created.status).toBe(201);
-    expect(created.body).toEqual({
-      id: expect.any(String),
-      text: 'hi',
-      author: authority.clientId,
-      createdAt: expect.any(String),
+    it('issues at+jwt access tokens for the API audience', () => {
+      const [header, payload] = tokens.read
+        .split('.')
+        .slice(0, 2)
+        .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+      expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
+      expect(payload).toMatchObject({
+        aud: 'api://default',
+        scope: 'messages:read',
+        iss: authority.issuer,
+      });
     });
-    const id = created.body.id as string;
-    const one = await request(server).get(`/api/messages/${id}`).set('Authorization', auth);
-    expect(one.body).toEqual(created.body);
-    const list = await request(server).get('/api/messages').set('Authorization', auth);
-    expect(list.body).toContainEqual(created.body);
-    expect(
-      (await request(server).delete(`/api/messages/${id}`).set('Authorization', auth)).status,
-    ).toBe(204);
-    expect(
-      (await request(server).get(`/api/messages/${id}`).set('Authorization', auth)).status,
-    ).toBe(404);
-  });
-});
+
+    it.each([
+      ['GET', '/health', undefined, 200],
+      ['GET', '/api/me', undefined, 401],
+      ['GET', '/api/me', 'none', 200],
+      ['GET', '/api/messages', undefined, 401],
+      ['GET', '/api/messages', 'none', 403],
+      ['GET', '/api/messages', 'write', 403],
+      ['GET', '/api/messages', 'read', 200],
+      ['POST', '/api/messages', 'read', 403],
+      ['POST', '/api/messages', 'write', 201],
+      ['GET', '/api/messages/00000000-0000-0000-0000-000000000000', 'read', 404],
+      ['GET', '/api/messages/not-a-uuid', 'read', 404],
+      ['DELETE', '/api/messages/00000000-0000-0000-0000-000000000000', 'read', 403],
+      ['DELETE', '/api/messages/00000000-0000-0000-0000-000000000000', 'write', 404],
+    ])('%s %s with %s token → %i', async (method, path, token, status) => {
+      let req = request(server)[method.toLowerCase() as 'get'](path);
+      if (token) req = req.set('Authorization', `Bearer ${tokens[token]}`);
+      if (method === 'POST') req = req.send({ text: 'hello' });
+      const res = await req;
+      expect(res.status).toBe(status);
+      if (status === 401) expect(res).toBeUnauthorized();
+      if (status === 403 && method !== 'DELETE') {
+        expect(res).toBeForbiddenForScopes(method === 'GET' ? 'messages:read' : 'messages:write');
+      }
+    });
+
+    it('GET /api/me describes the caller', async () => {
+      const res = await request(server)
+        .get('/api/me')
+        .set('Authorization', `Bearer ${tokens.both}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        sub: authority.clientId,
+        scopes: ['messages:read', 'messages:write'],
+        issuer: authority.issuer,
+        clientId: authority.clientId,
+        expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      });
+    });
+
+    it('creates, reads, lists and deletes a message as its author', async () => {
+      const auth = `Bearer ${tokens.both}`;
+      const created = await request(server)
+        .post('/api/messages')
+        .set('Authorization', auth)
+        .send({ text: 'hi' });
+      expect(created.status).toBe(201);
+      expect(created.body).toEqual({
+        id: expect.any(String),
+        text: 'hi',
+        author: authority.clientId,
+        createdAt: expect.any(String),
+      });
+      const id = created.body.id as string;
+      const one = await request(server).get(`/api/messages/${id}`).set('Authorization', auth);
+      expect(one.body).toEqual(created.body);
+      const list = await request(server).get('/api/messages').set('Authorization', auth);
+      expect(list.body).toContainEqual(created.body);
+      expect(
+        (await request(server).delete(`/api/messages/${id}`).set('Authorization', auth)).status,
+      ).toBe(204);
+      expect(
+        (await request(server).get(`/api/messages/${id}`).set('Authorization', auth)).status,
+      ).toBe(404);
+    });
+  },
+);

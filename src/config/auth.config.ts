@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import type { AuthModuleOptions } from '../auth/index.js';
 import { AuthConfigurationError, resolveAuthOptions, type SettingNames } from '../auth/index.js';
+import { HTTP_ADAPTERS, httpAdapterName } from './http-adapter.config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -65,6 +66,12 @@ export function validateEnvironment(env: Env): Env {
   const port = env.PORT;
   if (!blank(port) && !(/^\d+$/.test(port) && Number(port) <= 65535)) {
     throw new AuthConfigurationError('PORT', `${port} is not a port number`);
+  }
+  if (!httpAdapterName(env)) {
+    throw new AuthConfigurationError(
+      'HTTP_ADAPTER',
+      `${env.HTTP_ADAPTER} is not one of ${HTTP_ADAPTERS.join(', ')}`,
+    );
   }
   return env;
 }

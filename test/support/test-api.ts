@@ -1,23 +1,37 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
+import { createHttpAdapter } from '../../src/app.factory.js';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import type { HttpAdapterName } from '../../src/config/http-adapter.config.js';
+
+export interface StartApiOptions {
+  /** The HTTP platform, as `HTTP_ADAPTER` picks it in production. Default `express`. */
+  adapter?: HttpAdapterName;
+}
 
 /**
- * Builds the whole `AppModule` with this environment, the way `main.ts` does, and starts it
- * without a port (supertest drives it). The environment is restored afterwards.
+ * Builds the whole `AppModule` with this environment on the chosen platform, the way `main.ts`
+ * does, and starts it without a port (supertest drives it). The environment is restored
+ * afterwards.
  */
-export async function startApi(env: Record<string, string>): Promise<{
-  app: INestApplication;
-  server: Server;
-}> {
+export async function startApi(
+  env: Record<string, string>,
+  { adapter = 'express' }: StartApiOptions = {},
+): Promise<{ app: INestApplication; server: Server }> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
-    const app = configureApp(moduleRef.createNestApplication({ logger: false }));
+    const app = configureApp(
+      moduleRef.createNestApplication(await createHttpAdapter(adapter), { logger: false }),
+    );
     await app.init();
+    if (adapter === 'fastify') {
+      const fastify = app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> };
+      await fastify.ready();
+    }
     return { app, server: app.getHttpServer() as Server };
   } finally {
     process.env = saved;

@@ -28,6 +28,13 @@ export interface AuthModuleOptions {
   maxTokenLength?: number;
   /** Time limit of each discovery or JWKS request, in milliseconds. Default `5000`. */
   fetchTimeoutMs?: number;
+  /**
+   * Entries of the verified-token cache (an LRU keyed by the token's SHA-256): a token's
+   * signature is checked once, later requests with it cost a hash and a lookup. Entries end at
+   * the token's `exp` and when its key leaves the JWKS; `exp`/`nbf` and scopes are still checked
+   * on every request. `0` disables the cache. Default `10000` (about 10–15 MB at most).
+   */
+  tokenCacheSize?: number;
 }
 
 export type ResolvedAuthOptions = Required<

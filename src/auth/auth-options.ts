@@ -1,6 +1,7 @@
 import { ASYMMETRIC_ALGORITHMS } from './auth.constants.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './core/bearer-token.js';
+import { DEFAULT_TOKEN_CACHE_SIZE } from './core/verified-token-cache.js';
 import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
 
 /** A configuration that cannot be right. `setting` names the option (or variable) at fault. */
@@ -19,6 +20,7 @@ export interface SettingNames {
   metadataAddress: string;
   clockSkew: string;
   algorithms: string;
+  tokenCacheSize: string;
 }
 
 const OPTION_NAMES: SettingNames = {
@@ -27,7 +29,11 @@ const OPTION_NAMES: SettingNames = {
   metadataAddress: 'metadataAddress',
   clockSkew: 'clockSkew',
   algorithms: 'algorithms',
+  tokenCacheSize: 'tokenCacheSize',
 };
+
+/** Largest `tokenCacheSize` accepted: well beyond any sensible value, short of eating the heap. */
+export const MAX_TOKEN_CACHE_SIZE = 1_000_000;
 
 function checkUrl(value: string, setting: string, requireHttps: boolean): void {
   let url: URL;
@@ -83,6 +89,17 @@ export function resolveAuthOptions(
       );
     }
   }
+  const tokenCacheSize = options.tokenCacheSize ?? DEFAULT_TOKEN_CACHE_SIZE;
+  if (
+    !Number.isInteger(tokenCacheSize) ||
+    tokenCacheSize < 0 ||
+    tokenCacheSize > MAX_TOKEN_CACHE_SIZE
+  ) {
+    throw new AuthConfigurationError(
+      names.tokenCacheSize,
+      `must be a whole number of entries, 0..${MAX_TOKEN_CACHE_SIZE} (0 disables the cache)`,
+    );
+  }
   return {
     authority: options.authority,
     audience,
@@ -94,5 +111,6 @@ export function resolveAuthOptions(
     requireAccessTokenType: options.requireAccessTokenType ?? false,
     maxTokenLength: options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
     fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_LIMITS.timeoutMs,
+    tokenCacheSize,
   };
 }

@@ -7,6 +7,7 @@ import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.inte
 import { resolveAuthOptions } from './auth-options.js';
 import { BearerChallengeFilter } from './bearer-challenge.filter.js';
 import type { TokenPolicy } from './core/access-token.js';
+import { VerifiedTokenCache } from './core/verified-token-cache.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
@@ -45,18 +46,26 @@ import { ScopesGuard } from './scopes.guard.js';
       inject: [AUTH_OPTIONS],
     },
     {
+      provide: VerifiedTokenCache,
+      useFactory: (options: ResolvedAuthOptions) => new VerifiedTokenCache(options.tokenCacheSize),
+      inject: [AUTH_OPTIONS],
+    },
+    {
       provide: AuthorityClient,
-      useFactory: (options: ResolvedAuthOptions) => {
+      useFactory: (options: ResolvedAuthOptions, cache: VerifiedTokenCache) => {
         const logger = new Logger('AuthorityClient');
         return new AuthorityClient({
           authority: options.authority,
           metadataAddress: options.metadataAddress,
           requireHttpsMetadata: options.requireHttpsMetadata,
           limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
-          keyStore: { onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`) },
+          keyStore: {
+            onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`),
+            onKeysRemoved: (kids) => cache.dropKeys(kids),
+          },
         });
       },
-      inject: [AUTH_OPTIONS],
+      inject: [AUTH_OPTIONS, VerifiedTokenCache],
     },
     RouteAuthMetadata,
     JwtBearerStrategy,

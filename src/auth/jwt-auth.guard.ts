@@ -1,33 +1,79 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { AUTH_OPTIONS, BEARER_TOKEN, DECODED_TOKEN } from './auth.constants.js';
+import { AUTH_OPTIONS, BEARER_TOKEN, DECODED_TOKEN, TOKEN_POLICY } from './auth.constants.js';
 import { bearerSource, type AuthRequest } from './auth-request.js';
 import type { ResolvedAuthOptions } from './auth-options.interface.js';
+import { checkLifetime, type TokenPolicy } from './core/access-token.js';
 import { extractBearerToken } from './core/bearer-token.js';
 import type { Principal } from './core/principal.js';
+import { VerifiedTokenCache } from './core/verified-token-cache.js';
 import { toBearerError } from './core/verification-failure.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 
 /**
  * The global authentication guard (`APP_GUARD`): every route needs a valid access token unless it
- * is `@Public()`. It extracts the token by RFC 6750's rules, hands it to the `jwt` Passport
- * strategy, and turns any failure into a `BearerError` for `BearerChallengeFilter`, so Passport's
- * bare 401 never reaches a client.
+ * is `@Public()`. It extracts the token by RFC 6750's rules, then:
+ *
+ * - **cache hit** (this exact token was verified before, its key is still published, it is not
+ *   past `exp`): the time checks run again and the cached principal goes on the request; Passport
+ *   is not involved;
+ * - **miss**: the `jwt` Passport strategy verifies it (every check of `core/access-token.ts`), and
+ *   the result is cached.
+ *
+ * Any failure becomes a `BearerError` for `BearerChallengeFilter`, so Passport's bare 401 never
+ * reaches a client. Scopes are `ScopesGuard`'s job, on every request.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly routes: RouteAuthMetadata,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(TOKEN_POLICY) private readonly policy: TokenPolicy,
+    private readonly cache: VerifiedTokenCache,
   ) {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.routes.of(context).isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthRequest>();
-    request[BEARER_TOKEN] = extractBearerToken(bearerSource(request), this.options.maxTokenLength);
-    return (await super.canActivate(context)) as boolean;
+    const token = extractBearerToken(bearerSource(request), this.options.maxTokenLength);
+    if (!this.cache.enabled) return this.verify(context, request, token);
+
+    const key = VerifiedTokenCache.keyOf(token);
+    const now = Date.now() / 1000;
+    const hit = this.cache.get(key, now);
+    if (hit === undefined) return this.verify(context, request, token, key);
+    checkLifetime(hit.principal.claims, this.policy, now, hit.summary);
+    request.user = hit.principal;
+    return true;
+  }
+
+  /** The Passport path; a success is cached under `key`. */
+  private async verify(
+    context: ExecutionContext,
+    request: AuthRequest,
+    token: string,
+    key?: string,
+  ): Promise<boolean> {
+    const generation = this.cache.generation;
+    request[BEARER_TOKEN] = token;
+    await super.canActivate(context);
+    const decoded = request[DECODED_TOKEN];
+    if (key !== undefined && request.user && decoded) {
+      this.cache.set(
+        key,
+        {
+          principal: freeze(request.user),
+          kid: decoded.header.kid as string,
+          exp: decoded.claims.exp as number,
+          summary: decoded.summary,
+        },
+        generation,
+        Date.now() / 1000,
+      );
+    }
+    return true;
   }
 
   override handleRequest<TUser = Principal>(
@@ -40,4 +86,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const request = context.switchToHttp().getRequest<AuthRequest>();
     throw toBearerError(error ?? info, request[DECODED_TOKEN]?.summary);
   }
+}
+
+/** A principal shared by every request with the same token must not be changed by one of them. */
+function freeze(principal: Principal): Principal {
+  Object.freeze(principal.scopes);
+  return Object.freeze(principal);
 }

@@ -27,6 +27,7 @@ describe('configuration from the environment', () => {
         AUTH_INCLUDE_ERROR_DETAILS: 'false',
         AUTH_REQUIRE_ACCESS_TOKEN_TYPE: 'true',
         AUTH_MAX_TOKEN_LENGTH: '4096',
+        AUTH_TOKEN_CACHE_SIZE: '0',
       }),
     ).toEqual({
       authority: 'https://idp.example.com/',
@@ -38,6 +39,7 @@ describe('configuration from the environment', () => {
       includeErrorDetails: false,
       requireAccessTokenType: true,
       maxTokenLength: 4096,
+      tokenCacheSize: 0,
     });
   });
 
@@ -96,9 +98,28 @@ describe('configuration from the environment', () => {
       'AUTH_CLOCK_SKEW_SECONDS: must be a whole number of seconds, 0..3600',
     ],
     ['a bad port', { PORT: 'http' }, 'PORT: http is not a port number'],
+    [
+      'a negative token cache size',
+      { AUTH_TOKEN_CACHE_SIZE: '-1' },
+      'AUTH_TOKEN_CACHE_SIZE: -1 is not a whole number',
+    ],
+    [
+      'a token cache beyond a million entries',
+      { AUTH_TOKEN_CACHE_SIZE: '1000001' },
+      'AUTH_TOKEN_CACHE_SIZE: must be a whole number of entries, 0..1000000 (0 disables the cache)',
+    ],
+    [
+      'an unknown HTTP adapter',
+      { HTTP_ADAPTER: 'koa' },
+      'HTTP_ADAPTER: koa is not one of express, fastify',
+    ],
   ])('refuses %s, naming the variable', (_name, change, message) => {
     const error = refusal({ ...base, ...change });
     expect(error.message.startsWith(message)).toBe(true);
+  });
+
+  it.each(['express', 'fastify', 'Fastify', ''])('accepts HTTP_ADAPTER=%s', (adapter) => {
+    expect(() => validateEnvironment({ ...base, HTTP_ADAPTER: adapter })).not.toThrow();
   });
 
   it('allows an http loopback authority when HTTPS metadata is switched off', () => {

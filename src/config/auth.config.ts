@@ -16,6 +16,7 @@ export const AUTH_ENV: SettingNames & Record<string, string> = {
   includeErrorDetails: 'AUTH_INCLUDE_ERROR_DETAILS',
   requireAccessTokenType: 'AUTH_REQUIRE_ACCESS_TOKEN_TYPE',
   maxTokenLength: 'AUTH_MAX_TOKEN_LENGTH',
+  tokenCacheSize: 'AUTH_TOKEN_CACHE_SIZE',
 };
 
 const blank = (v: string | undefined): v is undefined => v === undefined || v.trim() === '';
@@ -57,6 +58,7 @@ export function authOptionsFromEnv(env: Env): AuthModuleOptions {
     includeErrorDetails: bool(env, AUTH_ENV.includeErrorDetails),
     requireAccessTokenType: bool(env, AUTH_ENV.requireAccessTokenType),
     maxTokenLength: int(env, AUTH_ENV.maxTokenLength),
+    tokenCacheSize: int(env, AUTH_ENV.tokenCacheSize),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   checkBeforeKey,
   checkClaims,
   checkKeyFits,
+  checkLifetime,
   decodeUntrusted,
   verifyAccessToken,
   type TokenPolicy,
@@ -254,6 +255,31 @@ describe('checkClaims', () => {
     const idToken = claims({ aud: 'api://default', azp: 'api://default', scope: undefined });
     delete (idToken as Record<string, unknown>).scope;
     expect(claimsCheck(idToken)[0]).toBe('id_token');
+  });
+});
+
+describe('checkLifetime (run again on every cache hit)', () => {
+  it.each([
+    ['valid', claims(), NOW],
+    ['expired, within the skew', claims({ exp: NOW - 59 }), NOW],
+    ['not yet valid, within the skew', claims({ nbf: NOW + 60 }), NOW],
+  ])('accepts a token %s', (_name, c, now) => {
+    expect(() => checkLifetime(c, policy, now)).not.toThrow();
+  });
+
+  it.each([
+    ['expired beyond the skew', claims({ exp: NOW - 60 }), 'expired'],
+    ['not yet valid beyond the skew', claims({ nbf: NOW + 61 }), 'not_yet_valid'],
+  ])('refuses a token %s', (_name, c, reason) => {
+    let error: unknown;
+    try {
+      checkLifetime(c, policy, NOW, { kid: 'rsa-1' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect((error as InvalidTokenError).reason).toBe(reason);
+    expect((error as InvalidTokenError).summary).toEqual({ kid: 'rsa-1' });
   });
 });
 

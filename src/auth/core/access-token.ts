@@ -197,6 +197,29 @@ function idTokenEvidence(claims: Record<string, unknown>): string | undefined {
 
 const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/**
+ * The time-dependent part of step 5: `exp` and `nbf`, with the clock skew. Runs on every use of
+ * a token, including hits of the verified-token cache. Expects `exp` (and `nbf`, when present)
+ * to be numbers, which `checkClaims` has made sure of.
+ */
+export function checkLifetime(
+  claims: Readonly<Record<string, unknown>>,
+  policy: TokenPolicy,
+  nowSeconds: number,
+  summary: TokenSummary = {},
+): void {
+  const exp = claims.exp as number;
+  if (nowSeconds - policy.clockSkewSeconds >= exp) {
+    throw new InvalidTokenError('expired', AuthMessages.expired(exp)).withSummary(summary);
+  }
+  const nbf = claims.nbf as number | undefined;
+  if (nbf !== undefined && nowSeconds + policy.clockSkewSeconds < nbf) {
+    throw new InvalidTokenError('not_yet_valid', AuthMessages.notYetValid(nbf)).withSummary(
+      summary,
+    );
+  }
+}
+
 /** Step 5. Claims, after the signature. Time is checked here on every use, cached or not. */
 export function checkClaims(
   claims: Record<string, unknown>,
@@ -215,12 +238,7 @@ export function checkClaims(
       throw fail('invalid_claim', AuthMessages.invalidClaim(name));
     }
   }
-  const exp = claims.exp as number;
-  if (nowSeconds - policy.clockSkewSeconds >= exp) throw fail('expired', AuthMessages.expired(exp));
-  const nbf = claims.nbf as number | undefined;
-  if (nbf !== undefined && nowSeconds + policy.clockSkewSeconds < nbf) {
-    throw fail('not_yet_valid', AuthMessages.notYetValid(nbf));
-  }
+  checkLifetime(claims, policy, nowSeconds, summary);
   const aud = claims.aud;
   const audiences = Array.isArray(aud) ? aud : [aud];
   if (!audiences.some((a) => typeof a === 'string' && policy.audiences.includes(a))) {

@@ -202,4 +202,20 @@ describe('AuthorityClient: keys', () => {
     expect(removed).toEqual([[old]]);
     expect(await rejection(c.resolveKey(old))).toBeInstanceOf(InvalidTokenError);
   });
+
+  it('reports a kid that now names another key or another alg, not one that is unchanged', async () => {
+    const removed: string[][] = [];
+    const c = client({ onKeysRemoved: (kids) => removed.push(kids) });
+    const [kept, swapped, realg] = [generateTestKey(), generateTestKey(), generateTestKey()];
+    authority.keys = [kept, swapped, realg];
+    await c.resolveKey(kept.kid);
+    authority.keys = [
+      kept,
+      generateTestKey('RS256', { kid: swapped.kid }),
+      { ...realg, jwk: { ...realg.jwk, alg: 'RS512' } },
+    ];
+    clock += 60_000;
+    await c.keyStore?.refresh();
+    expect(removed).toEqual([[swapped.kid, realg.kid]]);
+  });
 });

@@ -32,6 +32,7 @@ export interface KeyStoreOptions {
   limits?: FetchLimits;
   now?: () => number;
   onRefreshError?: (error: AuthorityFetchError) => void;
+  /** After a fetch: the kids that left the set, or now name another key or another `alg`. */
   onKeysRemoved?: (kids: string[]) => void;
 }
 
@@ -68,6 +69,9 @@ export class RefreshBudget {
     return true;
   }
 }
+
+const sameKey = (a: VerificationKey, b: VerificationKey | undefined) =>
+  b !== undefined && a.alg === b.alg && a.key.equals(b.key);
 
 export type KeyLookup =
   { found: true; key: VerificationKey } | { found: false; fetchFailed?: AuthorityFetchError };
@@ -147,7 +151,9 @@ export class JwksKeyStore {
           key: createPublicKey(sk.getPublicKey()),
         });
       }
-      const removed = [...this.keys.keys()].filter((kid) => !next.has(kid));
+      const removed = [...this.keys.values()]
+        .filter((old) => !sameKey(old, next.get(old.kid)))
+        .map((old) => old.kid);
       this.keys = next;
       this.fetchedAt = this.now();
       this.lastError = undefined;

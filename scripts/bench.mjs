@@ -1,0 +1,380 @@
+// npm run bench -- [--duration 5] [--rounds 3] [--connections 50] [--adapters express,fastify]
+//                  [--pool 4000] [--cache-size 1000] [--json file] [--memory [--memory-tokens N]]
+//
+// Measures the built API (dist/main.js, one process per adapter) under autocannon load on
+// loopback, against an authorization server this script starts itself. See
+// docs/readme/performance.md for what each scenario means.
+import autocannon from 'autocannon';
+import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BenchAuthority } from './bench-authority.mjs';
+import { startApiProcess } from './bench-api.mjs';
+import { PROFILER, topSelfTime } from './bench-profile.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    adapters: { type: 'string', default: 'express,fastify' },
+    pool: { type: 'string', default: '4000' },
+    'cache-size': { type: 'string', default: '1000' },
+    json: { type: 'string' },
+    memory: { type: 'boolean', default: false },
+    'memory-tokens': { type: 'string', default: '200000' },
+    'cold-requests': { type: 'string', default: '100' },
+    profile: { type: 'string' },
+  },
+});
+const settings = {
+  durationSeconds: Number(args.duration),
+  rounds: Number(args.rounds),
+  connections: Number(args.connections),
+  adapters: args.adapters.split(',').map((a) => a.trim()),
+  poolSize: Number(args.pool),
+  cacheSize: Number(args['cache-size']),
+  coldRequests: Number(args['cold-requests']),
+};
+
+if (!existsSync(new URL('../dist/main.js', import.meta.url))) {
+  console.error('dist/main.js is missing: run `npm run build` first (`npm run bench` does).');
+  process.exit(1);
+}
+if (process.platform !== 'linux') {
+  console.error('The bench reads the API process CPU time and RSS from /proc: Linux only.');
+  process.exit(1);
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** One autocannon run against the API; `tokens` rotates one token per request. */
+async function drive(api, scenario, durationSeconds) {
+  const headers = scenario.token ? { authorization: `Bearer ${scenario.token}` } : {};
+  let next = 0;
+  const requests = scenario.tokens
+    ? [
+        {
+          setupRequest(request) {
+            const token = scenario.tokens[next++ % scenario.tokens.length];
+            request.headers = { ...request.headers, authorization: `Bearer ${token}` };
+            return request;
+          },
+        },
+      ]
+    : undefined;
+  const cpuBefore = api.cpuMicros();
+  const result = await autocannon({
+    url: `${api.url}${scenario.path}`,
+    connections: settings.connections,
+    duration: durationSeconds,
+    headers,
+    requests,
+  });
+  const cpu = api.cpuMicros() - cpuBefore;
+  const answered = Object.entries(result.statusCodeStats ?? {});
+  const expected = result.statusCodeStats?.[scenario.status]?.count ?? 0;
+  const total = answered.reduce((sum, [, { count }]) => sum + Number(count), 0);
+  if (total === 0 || expected !== total || result.errors > 0) {
+    throw new Error(
+      `${api.adapter} ${scenario.name}: expected only ${scenario.status}, got ` +
+        `${JSON.stringify(result.statusCodeStats)} and ${result.errors} errors`,
+    );
+  }
+  return {
+    reqPerSec: total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMicrosPerRequest: cpu / total,
+    requests: total,
+  };
+}
+
+function makeScenarios(authority) {
+  log(`minting ${settings.poolSize} RS256 tokens for the verify path...`);
+  const pool = Array.from({ length: settings.poolSize }, () => authority.mint('RS256'));
+  const scenarios = [
+    { name: 'public', path: '/health', status: 200 },
+    { name: 'repeated token', path: '/api/messages', status: 200, token: authority.mint() },
+    { name: 'fresh token', path: '/api/messages', status: 200, tokens: pool },
+    { name: 'bad signature', path: '/api/messages', status: 401, token: authority.badSignature() },
+  ];
+  return { scenarios };
+}
+
+async function throughput(authority) {
+  const { scenarios } = makeScenarios(authority);
+  const rows = [];
+  for (const adapter of settings.adapters) {
+    const api = await startApiProcess({
+      adapter,
+      cwd: root,
+      env: { ...authority.env(), AUTH_TOKEN_CACHE_SIZE: String(settings.cacheSize) },
+    });
+    try {
+      log(`${adapter}: pid ${api.pid}, warming up`);
+      for (const scenario of scenarios) await drive(api, scenario, 1);
+      const runs = new Map(scenarios.map((s) => [s.name, []]));
+      for (let round = 0; round < settings.rounds; round++) {
+        // Alternate the order so no scenario always runs first or last.
+        const order = scenarios.map((_, i) => scenarios[(i + round) % scenarios.length]);
+        for (const scenario of order) {
+          const run = await drive(api, scenario, settings.durationSeconds);
+          runs.get(scenario.name).push(run);
+          log(`${adapter} round ${round + 1} ${scenario.name}: ${Math.round(run.reqPerSec)} req/s`);
+        }
+      }
+      const publicRuns = runs.get('public');
+      for (const scenario of scenarios) {
+        const list = runs.get(scenario.name);
+        rows.push({
+          adapter,
+          scenario: scenario.name,
+          reqPerSec: median(list.map((r) => r.reqPerSec)),
+          p50: median(list.map((r) => r.p50)),
+          p99: median(list.map((r) => r.p99)),
+          cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
+          // Ratio to the public route of the same round, then the median over rounds.
+          ratio: median(list.map((r, i) => r.reqPerSec / publicRuns[i].reqPerSec)),
+          rounds: list,
+        });
+      }
+    } finally {
+      await api.stop();
+    }
+  }
+  return rows;
+}
+
+/** A cold process hit by N concurrent first requests, while the JWKS answers slowly. */
+async function coldStart(authority) {
+  const results = [];
+  for (const adapter of settings.adapters) {
+    const tokens = Array.from({ length: settings.coldRequests }, () => authority.mint('RS256'));
+    authority.jwksDelayMs = 300;
+    authority.resetFetches();
+    const api = await startApiProcess({ adapter, cwd: root, env: authority.env() });
+    try {
+      const statuses = await Promise.all(
+        tokens.map((token) =>
+          fetch(`${api.url}/api/messages`, { headers: { authorization: `Bearer ${token}` } }).then(
+            (res) => res.status,
+          ),
+        ),
+      );
+      results.push({
+        adapter,
+        requests: tokens.length,
+        ok: statuses.filter((s) => s === 200).length,
+        jwksFetches: authority.fetches.jwks,
+        discoveryFetches: authority.fetches.discovery,
+      });
+    } finally {
+      authority.jwksDelayMs = 0;
+      await api.stop();
+    }
+  }
+  return results;
+}
+
+/** RSS after 1 000 distinct valid tokens, then after `memory-tokens`, with the default cache. */
+async function memory(authority) {
+  const total = Number(args['memory-tokens']);
+  const results = [];
+  for (const adapter of settings.adapters) {
+    const api = await startApiProcess({ adapter, cwd: root, env: authority.env() });
+    try {
+      const send = async (amount) => {
+        const result = await autocannon({
+          url: `${api.url}/api/messages`,
+          connections: 20,
+          amount,
+          requests: [
+            {
+              setupRequest(request) {
+                // ES256 signs ~20x faster than RS256, so 200 000 tokens take seconds, not minutes.
+                const token = authority.mint('ES256');
+                request.headers = { ...request.headers, authorization: `Bearer ${token}` };
+                return request;
+              },
+            },
+          ],
+        });
+        if (result['2xx'] !== amount) {
+          throw new Error(`memory: ${JSON.stringify(result.statusCodeStats)}`);
+        }
+      };
+      await send(1000);
+      const after1k = api.rssBytes();
+      log(`${adapter}: RSS after 1 000 tokens ${(after1k / 2 ** 20).toFixed(1)} MB`);
+      for (let sent = 1000; sent < total; sent += 20_000) {
+        await send(Math.min(20_000, total - sent));
+        log(
+          `${adapter}: ${Math.min(sent + 20_000, total)} tokens, RSS ${(api.rssBytes() / 2 ** 20).toFixed(1)} MB`,
+        );
+      }
+      const afterAll = api.rssBytes();
+      results.push({
+        adapter,
+        tokens: total,
+        rssAfter1kMB: after1k / 2 ** 20,
+        rssAfterAllMB: afterAll / 2 ** 20,
+        growthMB: (afterAll - after1k) / 2 ** 20,
+      });
+    } finally {
+      await api.stop();
+    }
+  }
+  return results;
+}
+
+const fmt = (n, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function printThroughput(rows) {
+  const header = ['adapter', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'CPU µs/req', 'vs public'];
+  const lines = rows.map((r) => [
+    r.adapter,
+    r.scenario,
+    fmt(r.reqPerSec),
+    fmt(r.p50, 1),
+    fmt(r.p99, 1),
+    fmt(r.cpuMicrosPerRequest, 1),
+    fmt(r.ratio, 2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells) =>
+    `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  console.log(row(header));
+  console.log(
+    `|${widths.map((w, i) => (i < 2 ? '-' : '') + '-'.repeat(w) + (i < 2 ? '-' : ':')).join('|')}|`,
+  );
+  for (const l of lines) console.log(row(l));
+}
+
+function targets(rows, cold) {
+  const ratio = (adapter, scenario) =>
+    rows.find((r) => r.adapter === adapter && r.scenario === scenario)?.ratio;
+  const checks = [
+    ['express', 'repeated token', 0.9],
+    ['express', 'fresh token', 0.75],
+    ['fastify', 'repeated token', 0.6],
+  ]
+    .map(([adapter, scenario, min]) => ({
+      adapter,
+      scenario,
+      min,
+      value: ratio(adapter, scenario),
+    }))
+    .filter((c) => c.value !== undefined)
+    .map((c) => ({
+      target: `${c.adapter} ${c.scenario} >= ${c.min} of public`,
+      value: Number(c.value.toFixed(3)),
+      met: c.value >= c.min,
+    }));
+  for (const c of cold) {
+    checks.push({
+      target: `${c.adapter}: ${c.requests} concurrent first requests -> 1 JWKS fetch`,
+      value: c.jwksFetches,
+      met: c.jwksFetches === 1 && c.ok === c.requests,
+    });
+  }
+  return checks;
+}
+
+/**
+ * One API process per adapter and scenario, profiled (V8 CPU profiler, as --cpu-prof) during the
+ * measured run only; prints each one's top self-time functions.
+ */
+async function profiles(authority, dir) {
+  mkdirSync(dir, { recursive: true });
+  const { scenarios } = makeScenarios(authority);
+  const summaries = [];
+  for (const adapter of settings.adapters) {
+    for (const scenario of scenarios) {
+      const file = join(dir, `${adapter}-${scenario.name.replace(/ /g, '-')}.cpuprofile`);
+      const api = await startApiProcess({
+        adapter,
+        cwd: root,
+        env: {
+          ...authority.env(),
+          AUTH_TOKEN_CACHE_SIZE: String(settings.cacheSize),
+          BENCH_PROFILE_FILE: file,
+        },
+        extraNodeArgs: ['--import', PROFILER],
+      });
+      await drive(api, scenario, 1);
+      api.signal('SIGWINCH');
+      const run = await drive(api, scenario, settings.durationSeconds);
+      await api.stop('SIGWINCH');
+      const top = topSelfTime(file, root);
+      summaries.push({ adapter, scenario: scenario.name, reqPerSec: run.reqPerSec, file, top });
+      console.log(`\n${adapter} / ${scenario.name}: ${fmt(run.reqPerSec)} req/s, ${file}`);
+      for (const f of top) {
+        console.log(`  ${fmt(f.share * 100, 1).padStart(5)}%  ${f.name}  ${f.where}`);
+      }
+    }
+  }
+  return summaries;
+}
+
+const authority = await BenchAuthority.start();
+const report = {
+  node: process.version,
+  cpus: availableParallelism(),
+  settings,
+};
+try {
+  if (args.profile) {
+    report.profiles = await profiles(authority, resolve(args.profile));
+  } else if (args.memory) {
+    report.memory = await memory(authority);
+    console.log('| adapter | tokens | RSS after 1 000 | RSS after all | growth |');
+    console.log('|---|---:|---:|---:|---:|');
+    for (const m of report.memory) {
+      console.log(
+        `| ${m.adapter} | ${fmt(m.tokens)} | ${fmt(m.rssAfter1kMB, 1)} MB | ${fmt(m.rssAfterAllMB, 1)} MB | ${fmt(m.growthMB, 1)} MB |`,
+      );
+    }
+    report.targets = report.memory.map((m) => ({
+      target: `${m.adapter}: RSS growth from 1 000 to ${m.tokens} tokens <= 60 MB`,
+      value: Number(m.growthMB.toFixed(1)),
+      met: m.growthMB <= 60,
+    }));
+  } else {
+    report.results = await throughput(authority);
+    report.coldStart = await coldStart(authority);
+    console.log(
+      `\nnode ${process.version}, ${report.cpus} CPUs, ${settings.connections} connections, ` +
+        `medians of ${settings.rounds} alternated rounds x ${settings.durationSeconds} s, ` +
+        `verify pool ${settings.poolSize} tokens > cache ${settings.cacheSize}\n`,
+    );
+    printThroughput(report.results);
+    console.log('');
+    for (const c of report.coldStart) {
+      console.log(
+        `${c.adapter} cold start: ${c.requests} concurrent first requests, ${c.ok} answered 200, ` +
+          `${c.jwksFetches} JWKS fetch(es), ${c.discoveryFetches} discovery fetch(es)`,
+      );
+    }
+    report.targets = targets(report.results, report.coldStart);
+  }
+  console.log('');
+  for (const t of report.targets ?? []) {
+    console.log(`${t.met ? 'met ' : 'MISS'}  ${t.target}: ${t.value}`);
+  }
+  if (args.json) {
+    writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
+    log(`wrote ${args.json}`);
+  }
+} finally {
+  await authority.close();
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
+import { toPrincipal } from './principal.js';
+import {
+  DEFAULT_TOKEN_CACHE_SIZE,
+  VerifiedTokenCache,
+  type VerifiedEntry,
+} from './verified-token-cache.js';
+
+const NOW = 1_800_000_000;
+
+function entry(kid = 'k1', exp = NOW + 300): VerifiedEntry {
+  const claims = { iss: 'https://idp.example.com', sub: 'u', scope: 'a b', exp };
+  return { principal: toPrincipal(claims), kid, exp, summary: { kid } };
+}
+
+function filled(capacity: number, ...entries: [string, VerifiedEntry][]) {
+  const cache = new VerifiedTokenCache(capacity);
+  for (const [key, value] of entries) cache.set(key, value, cache.generation, NOW);
+  return cache;
+}
+
+describe('VerifiedTokenCache', () => {
+  it('keys a token by its SHA-256, never by the token itself', () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln';
+    expect(VerifiedTokenCache.keyOf(token)).toBe(
+      createHash('sha256').update(token).digest('base64'),
+    );
+    expect(VerifiedTokenCache.keyOf(token)).not.toContain(token.slice(0, 10));
+    expect(VerifiedTokenCache.keyOf(`${token}x`)).not.toBe(VerifiedTokenCache.keyOf(token));
+  });
+
+  it('holds 10 000 entries by default', () => {
+    expect(new VerifiedTokenCache().capacity).toBe(DEFAULT_TOKEN_CACHE_SIZE);
+    expect(DEFAULT_TOKEN_CACHE_SIZE).toBe(10_000);
+  });
+
+  it('returns what was stored, and nothing for another key', () => {
+    const a = entry();
+    const cache = filled(10, ['a', a]);
+    expect(cache.get('a', NOW)).toBe(a);
+    expect(cache.get('b', NOW)).toBeUndefined();
+  });
+
+  it('drops an entry at its exp, whatever the clock skew, and does not bring it back', () => {
+    const cache = filled(10, ['a', entry('k1', NOW + 10)]);
+    expect(cache.get('a', NOW + 9.999)).toBeDefined();
+    expect(cache.get('a', NOW + 10)).toBeUndefined();
+    expect(cache.get('a', NOW)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
+
+  it('refuses to store a token already at or past its exp', () => {
+    const cache = new VerifiedTokenCache(10);
+    expect(cache.set('a', entry('k1', NOW), cache.generation, NOW)).toBe(false);
+    expect(cache.get('a', NOW - 1)).toBeUndefined();
+  });
+
+  it('evicts the least recently used entry when full', () => {
+    const cache = filled(2, ['a', entry()], ['b', entry()]);
+    cache.get('a', NOW);
+    cache.set('c', entry(), cache.generation, NOW);
+    expect(cache.get('b', NOW)).toBeUndefined();
+    expect(cache.get('a', NOW)).toBeDefined();
+    expect(cache.get('c', NOW)).toBeDefined();
+  });
+
+  it('stays within its capacity, however many tokens pass', () => {
+    const cache = new VerifiedTokenCache(100);
+    for (let i = 0; i < 5000; i++) cache.set(`t${i}`, entry(), cache.generation, NOW);
+    expect(cache.size).toBe(100);
+    expect(cache.get('t4999', NOW)).toBeDefined();
+    expect(cache.get('t4899', NOW)).toBeUndefined();
+  });
+
+  it('stores nothing when its size is 0', () => {
+    const cache = new VerifiedTokenCache(0);
+    expect(cache.enabled).toBe(false);
+    expect(cache.set('a', entry(), cache.generation, NOW)).toBe(false);
+    expect(cache.get('a', NOW)).toBeUndefined();
+  });
+
+  it('drops the entries of keys that left the JWKS, and only those', () => {
+    const cache = filled(10, ['a', entry('old')], ['b', entry('kept')], ['c', entry('old')]);
+    cache.dropKeys(['old', 'unknown']);
+    expect(cache.get('a', NOW)).toBeUndefined();
+    expect(cache.get('c', NOW)).toBeUndefined();
+    expect(cache.get('b', NOW)).toBeDefined();
+  });
+
+  it('does not store a verification that started before keys were dropped', () => {
+    const cache = new VerifiedTokenCache(10);
+    const before = cache.generation;
+    cache.dropKeys(['old']);
+    expect(cache.set('a', entry('old'), before, NOW)).toBe(false);
+    expect(cache.set('a', entry('new'), cache.generation, NOW)).toBe(true);
+  });
+});

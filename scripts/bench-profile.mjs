@@ -6,13 +6,18 @@ import { relative } from 'node:path';
 /** Preload for the API process: SIGWINCH starts the profiler, a second SIGWINCH writes and exits. */
 export const PROFILER = new URL('./bench-profiler.mjs', import.meta.url).href;
 
-/** The `count` functions with the most self time, as { name, where, selfMs, share }. */
+/** The `count` functions with the most self time, as { name, where, selfMs, share of busy time }. */
 export function topSelfTime(file, root, count = 15) {
   const profile = JSON.parse(readFileSync(file, 'utf8'));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  // Shares are of busy time: idle, and the profiler's own stop call, are left out.
+  const skipped = (node) =>
+    node.callFrame.functionName === '(idle)' ||
+    (node.callFrame.functionName === 'dispatch' && node.callFrame.url === '');
   const self = new Map();
   let total = 0;
   profile.samples.forEach((id, i) => {
+    if (skipped(byId.get(id))) return;
     const dt = profile.timeDeltas[i] ?? 0;
     total += dt;
     self.set(id, (self.get(id) ?? 0) + dt);

@@ -11,27 +11,32 @@ export interface RouteAuth {
 
 /**
  * `@Public` and `@Scopes` of a route, read through the `Reflector` once per handler and kept:
- * metadata doesn't change after bootstrap, so the request path does a single map lookup.
+ * metadata doesn't change after bootstrap, so the request path does two map lookups. Routes are
+ * keyed by controller class, then handler: a method inherited by two controllers is two routes,
+ * each with its own class-level rules.
  */
 @Injectable()
 export class RouteAuthMetadata {
-  private readonly cache = new WeakMap<object, RouteAuth>();
+  private readonly cache = new WeakMap<object, WeakMap<object, RouteAuth>>();
 
   constructor(private readonly reflector: Reflector) {}
 
   of(context: ExecutionContext): RouteAuth {
     const handler = context.getHandler();
-    let route = this.cache.get(handler);
+    const controller = context.getClass();
+    let routes = this.cache.get(controller);
+    if (!routes) this.cache.set(controller, (routes = new WeakMap()));
+    let route = routes.get(handler);
     if (!route) {
-      const targets = [handler, context.getClass()];
       route = {
-        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) ?? false,
+        isPublic:
+          this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) ?? false,
         scopes: mergeRequirements(
-          this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, context.getClass()),
+          this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, controller),
           this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, handler),
         ),
       };
-      this.cache.set(handler, route);
+      routes.set(handler, route);
     }
     return route;
   }

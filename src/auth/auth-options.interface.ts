@@ -32,7 +32,7 @@ export interface AuthModuleOptions {
    * Entries of the verified-token cache (an LRU keyed by the token's SHA-256): a token's
    * signature is checked once, later requests with it cost a hash and a lookup. Entries end at
    * the token's `exp` and when its key leaves the JWKS; `exp`/`nbf` and scopes are still checked
-   * on every request. `0` disables the cache. Default `10000` (about 10–15 MB at most).
+   * on every request. `0` disables the cache. Default `2000` (about 0.7 KB per entry).
    */
   tokenCacheSize?: number;
 }

@@ -3,7 +3,8 @@ import { AuthGuard } from '@nestjs/passport';
 import { AUTH_OPTIONS, BEARER_TOKEN, DECODED_TOKEN, TOKEN_POLICY } from './auth.constants.js';
 import { bearerSource, type AuthRequest } from './auth-request.js';
 import type { ResolvedAuthOptions } from './auth-options.interface.js';
-import { checkLifetime, type TokenPolicy } from './core/access-token.js';
+import { checkLifetime, summarize, type TokenPolicy } from './core/access-token.js';
+import type { InvalidTokenError } from './core/bearer-errors.js';
 import { extractBearerToken } from './core/bearer-token.js';
 import type { Principal } from './core/principal.js';
 import { VerifiedTokenCache } from './core/verified-token-cache.js';
@@ -44,7 +45,13 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const now = Date.now() / 1000;
     const hit = this.cache.get(key, now);
     if (hit === undefined) return this.verify(context, request, token, key);
-    checkLifetime(hit.principal.claims, this.policy, now, hit.summary);
+    try {
+      checkLifetime(hit.principal.claims, this.policy, now);
+    } catch (error) {
+      throw (error as InvalidTokenError).withSummary(
+        summarize({ kid: hit.kid }, hit.principal.claims),
+      );
+    }
     request.user = hit.principal;
     return true;
   }
@@ -67,7 +74,6 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
           principal: freeze(request.user),
           kid: decoded.header.kid as string,
           exp: decoded.claims.exp as number,
-          summary: decoded.summary,
         },
         generation,
         Date.now() / 1000,

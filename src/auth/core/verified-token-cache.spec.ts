@@ -11,7 +11,7 @@ const NOW = 1_800_000_000;
 
 function entry(kid = 'k1', exp = NOW + 300): VerifiedEntry {
   const claims = { iss: 'https://idp.example.com', sub: 'u', scope: 'a b', exp };
-  return { principal: toPrincipal(claims), kid, exp, summary: { kid } };
+  return { principal: toPrincipal(claims), kid, exp };
 }
 
 function filled(capacity: number, ...entries: [string, VerifiedEntry][]) {
@@ -30,9 +30,9 @@ describe('VerifiedTokenCache', () => {
     expect(VerifiedTokenCache.keyOf(`${token}x`)).not.toBe(VerifiedTokenCache.keyOf(token));
   });
 
-  it('holds 10 000 entries by default', () => {
+  it('holds 2 000 entries by default', () => {
     expect(new VerifiedTokenCache().capacity).toBe(DEFAULT_TOKEN_CACHE_SIZE);
-    expect(DEFAULT_TOKEN_CACHE_SIZE).toBe(10_000);
+    expect(DEFAULT_TOKEN_CACHE_SIZE).toBe(2000);
   });
 
   it('returns what was stored, and nothing for another key', () => {

@@ -1,5 +1,4 @@
 import { hash } from 'node:crypto';
-import type { TokenSummary } from './bearer-errors.js';
 import type { Principal } from './principal.js';
 
 /** What a successful verification leaves behind for the next request with the same token. */
@@ -10,11 +9,10 @@ export interface VerifiedEntry {
   kid: string;
   /** The token's `exp`, in seconds: the entry is gone from this instant on. */
   exp: number;
-  summary: TokenSummary;
 }
 
-/** Default `tokenCacheSize`: about 10–15 MB of entries at most. */
-export const DEFAULT_TOKEN_CACHE_SIZE = 10_000;
+/** Default `tokenCacheSize`: about 1.5 MB of entries; see docs/readme/performance.md for sizing. */
+export const DEFAULT_TOKEN_CACHE_SIZE = 2_000;
 
 /**
  * Verified access tokens, so a signature is checked once per distinct token (as Envoy's

@@ -46,6 +46,13 @@ if (!existsSync(new URL('../dist/main.js', import.meta.url))) {
   console.error('dist/main.js is missing: run `npm run build` first (`npm run bench` does).');
   process.exit(1);
 }
+if (!args.memory && settings.cacheSize > 0 && settings.poolSize <= settings.cacheSize) {
+  console.error(
+    `--pool (${settings.poolSize}) must be larger than --cache-size (${settings.cacheSize}): ` +
+      'otherwise the fresh-token scenario measures cache hits, not verification.',
+  );
+  process.exit(1);
+}
 if (process.platform !== 'linux') {
   console.error('The bench reads the API process CPU time and RSS from /proc: Linux only.');
   process.exit(1);

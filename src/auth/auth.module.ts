@@ -4,13 +4,11 @@ import { PassportModule } from '@nestjs/passport';
 import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
-import { resolveAuthOptions } from './auth-options.js';
+import { resolveAuthOptions, toTokenPolicy } from './auth-options.js';
 import { BearerChallengeFilter } from './bearer-challenge.filter.js';
-import type { TokenPolicy } from './core/access-token.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
-import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 import { ScopesGuard } from './scopes.guard.js';
 
@@ -33,27 +31,13 @@ import { ScopesGuard } from './scopes.guard.js';
       useFactory: (options: AuthModuleOptions) => resolveAuthOptions(options),
       inject: [AUTH_MODULE_OPTIONS],
     },
-    {
-      provide: TOKEN_POLICY,
-      useFactory: (options: ResolvedAuthOptions): TokenPolicy => ({
-        issuer: options.authority,
-        audiences: options.audience,
-        algorithms: options.algorithms,
-        clockSkewSeconds: options.clockSkew,
-        requireAtJwt: options.requireAccessTokenType,
-      }),
-      inject: [AUTH_OPTIONS],
-    },
+    { provide: TOKEN_POLICY, useFactory: toTokenPolicy, inject: [AUTH_OPTIONS] },
     {
       provide: AuthorityClient,
       useFactory: (options: ResolvedAuthOptions) => {
         const logger = new Logger('AuthorityClient');
-        return new AuthorityClient({
-          authority: options.authority,
-          metadataAddress: options.metadataAddress,
-          requireHttpsMetadata: options.requireHttpsMetadata,
-          limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
-          keyStore: { onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`) },
+        return AuthorityClient.fromOptions(options, {
+          onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`),
         });
       },
       inject: [AUTH_OPTIONS],

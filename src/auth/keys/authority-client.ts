@@ -1,8 +1,9 @@
 import { AuthMessages } from '../core/auth-messages.js';
 import { AuthorityUnavailableError, InvalidTokenError } from '../core/bearer-errors.js';
 import type { VerificationKey } from '../core/access-token.js';
+import type { ResolvedAuthOptions } from '../auth-options.interface.js';
 import { discover, type AuthorityMetadata } from './discovery.js';
-import { AuthorityFetchError, type FetchLimits } from './fetch-json.js';
+import { AuthorityFetchError, DEFAULT_FETCH_LIMITS, type FetchLimits } from './fetch-json.js';
 import { DEFAULT_KEY_STORE_OPTIONS, JwksKeyStore, type KeyStoreOptions } from './jwks-key-store.js';
 
 export interface AuthorityClientOptions {
@@ -37,6 +38,20 @@ export class AuthorityClient {
       ...options.keyStore,
       limits: options.limits,
     };
+  }
+
+  /** The client for the module's options; the guard and the doctor CLI both build it here. */
+  static fromOptions(
+    options: ResolvedAuthOptions,
+    keyStore: Partial<KeyStoreOptions> = {},
+  ): AuthorityClient {
+    return new AuthorityClient({
+      authority: options.authority,
+      metadataAddress: options.metadataAddress,
+      requireHttpsMetadata: options.requireHttpsMetadata,
+      limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
+      keyStore,
+    });
   }
 
   get issuer(): string {

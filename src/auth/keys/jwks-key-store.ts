@@ -101,6 +101,11 @@ export class JwksKeyStore {
     return this.keys.size;
   }
 
+  /** The kids of the keys held now, in JWKS order. */
+  get kids(): string[] {
+    return [...this.keys.keys()];
+  }
+
   get lastFetchError(): AuthorityFetchError | undefined {
     return this.lastError;
   }

@@ -148,7 +148,11 @@ const BEFORE_KEY_CHECKS: readonly Check<DecodedToken>[] = [
         throw refuse(summary, 'algorithm_not_allowed', text);
       }
       if (!signed) {
-        throw refuse(summary, 'malformed_token', AuthMessages.malformedToken('it has no signature'));
+        throw refuse(
+          summary,
+          'malformed_token',
+          AuthMessages.malformedToken('it has no signature'),
+        );
       }
     },
   },
@@ -325,9 +329,10 @@ const keyOf = (state: PipelineState) => state.key as VerificationKey;
 /** The whole pipeline, in order. This list is the only place the order is written down. */
 const STEPS: readonly Step[] = [
   { name: 'format', run: (s) => void (s.decoded = decodeUntrusted(s.token)) },
-  ...BEFORE_KEY_CHECKS.map(
-    (check): Step => ({ name: check.name, run: (s) => check.run(decodedOf(s), s.policy) }),
-  ),
+  ...BEFORE_KEY_CHECKS.map((check): Step => ({
+    name: check.name,
+    run: (s) => check.run(decodedOf(s), s.policy),
+  })),
   {
     name: 'key',
     async run(s) {
@@ -356,15 +361,13 @@ const STEPS: readonly Step[] = [
       }
     },
   },
-  ...CLAIM_CHECKS.map(
-    (check): Step => ({
-      name: check.name,
-      run: (s) => {
-        const { claims, summary } = decodedOf(s);
-        check.run({ claims, nowSeconds: s.nowSeconds, summary }, s.policy);
-      },
-    }),
-  ),
+  ...CLAIM_CHECKS.map((check): Step => ({
+    name: check.name,
+    run: (s) => {
+      const { claims, summary } = decodedOf(s);
+      check.run({ claims, nowSeconds: s.nowSeconds, summary }, s.policy);
+    },
+  })),
 ];
 
 /** The names of all checks, in the order `inspectAccessToken` runs them. */

@@ -7,7 +7,12 @@
 
 /** Clips a token-derived value so one hostile claim can't fill the description. */
 export function shown(value: unknown, max = 80): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const text =
+    typeof value === 'string'
+      ? value
+      : Array.isArray(value) && value.length > 0
+        ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ')
+        : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The test kit: a loopback authority that mints real tokens, ready-made bad tokens, fault
- * switches, and Jest matchers for RFC 6750 answers. For tests only; production code never
+ * switches, Jest matchers for RFC 6750 answers, and a LoggerService that keeps what the app logs. For tests only; production code never
  * imports this folder (the build leaves it out).
  */
 export { TestAuthority, type Claims, type Fault, type MintOptions } from './test-authority.js';
@@ -13,3 +13,4 @@ export {
   type HttpAnswer,
 } from './bearer-matchers.js';
 export { useTestAuthority } from './use-test-authority.js';
+export { LogCapture, type LogEntry, type LogLevel } from './log-capture.js';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AuthMessages } from '../src/auth/core/auth-messages.js';
-import { TestAuthority, generateTestKey, signJws } from '../src/auth/testing/index.js';
+import { TestAuthority, generateTestKey } from '../src/auth/testing/index.js';
 
 /**
  * `npm run doctor` as a user runs it: the built CLI in a child process, configured through the

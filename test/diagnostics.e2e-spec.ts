@@ -32,7 +32,8 @@ const rejections = () =>
 beforeAll(async () => {
   org = await TestAuthority.start();
   custom = org.sibling('/oauth2/default', { audience: 'api://default' });
-  ({ app, server } = await startApi(custom.env(), { logger: logs }));
+  ({ app, server } = await startApi(custom.env()));
+  app.useLogger(logs); // after the app's own logger: assertions sit at the LoggerService level
   expect((await call(custom.mint())).status).toBe(200); // keys cached, as in a running API
 });
 
@@ -157,10 +158,8 @@ describe('AUTH_INCLUDE_ERROR_DETAILS=false', () => {
   const quietLogs = new LogCapture();
 
   beforeAll(async () => {
-    quiet = await startApi(
-      { ...custom.env(), AUTH_INCLUDE_ERROR_DETAILS: 'false' },
-      { logger: quietLogs },
-    );
+    quiet = await startApi({ ...custom.env(), AUTH_INCLUDE_ERROR_DETAILS: 'false' });
+    quiet.app.useLogger(quietLogs);
   });
   afterAll(() => quiet?.app.close());
 

@@ -1,4 +1,4 @@
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import { AppModule } from '../../src/app.module.js';
@@ -6,13 +6,9 @@ import { configureApp } from '../../src/app.setup.js';
 
 /**
  * Builds the whole `AppModule` with this environment, the way `main.ts` does, and starts it
- * without a port (supertest drives it). The environment is restored afterwards. With `logger`,
- * everything the app logs goes there (e.g. the kit's `LogCapture`); otherwise logging is off.
+ * without a port (supertest drives it). The environment is restored afterwards.
  */
-export async function startApi(
-  env: Record<string, string>,
-  options: { logger?: LoggerService } = {},
-): Promise<{
+export async function startApi(env: Record<string, string>): Promise<{
   app: INestApplication;
   server: Server;
 }> {
@@ -20,9 +16,7 @@ export async function startApi(
   Object.assign(process.env, env);
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
-    const logger = options.logger ?? false;
-    const app = configureApp(moduleRef.createNestApplication({ logger }));
-    if (logger) app.useLogger(logger); // wins over whatever logger configureApp installs
+    const app = configureApp(moduleRef.createNestApplication({ logger: false }));
     await app.init();
     return { app, server: app.getHttpServer() as Server };
   } finally {

@@ -17,10 +17,10 @@ import { parseScopes } from './scopes.js';
  * 5. Claims, after the signature (`checkClaims`): `token_use` (not an ID token), `lifetime`
  *    (`exp` required, `nbf`, `iat`), `audience`.
  *
- * `inspectAccessToken` runs them all and reports each one; `verifyAccessToken` throws the first
- * failure. The Passport strategy runs the same slices: `checkBeforeKey`, key and `checkKeyFits` in
- * its key provider, the signature in passport-jwt, `checkClaims` in `validate`. The doctor CLI
- * prints `inspectAccessToken`'s report.
+ * `inspectAccessToken` runs them and reports each one; `verifyAccessToken` throws the first
+ * failure. The Passport strategy's key provider runs `inspectAccessToken` through `key_fits`,
+ * passport-jwt verifies the signature with that key, and `validate` runs `checkClaims` (the same
+ * claim checks). The doctor CLI prints `inspectAccessToken`'s whole report.
  */
 
 export interface TokenPolicy {
@@ -392,8 +392,17 @@ export interface TokenInspection {
   decoded?: DecodedToken;
   /** The key that was found for the token's `kid`. */
   key?: VerificationKey;
-  /** Set when every check passed. */
+  /** Set when every check ran and passed. */
   principal?: Principal;
+}
+
+export interface InspectOptions {
+  /**
+   * Stop after this check; later ones are left out of the report. The API's key provider stops
+   * at `key_fits`, because passport-jwt then verifies the signature and `validate` runs
+   * `checkClaims`.
+   */
+  through?: CheckName;
 }
 
 /**
@@ -406,11 +415,13 @@ export async function inspectAccessToken(
   policy: TokenPolicy,
   resolveKey: KeyResolver,
   nowSeconds = Date.now() / 1000,
+  { through }: InspectOptions = {},
 ): Promise<TokenInspection> {
   const state: PipelineState = { token, policy, resolveKey, nowSeconds };
   const checks: CheckResult[] = [];
   let error: BearerError | undefined;
-  for (const step of STEPS) {
+  const steps = through ? STEPS.slice(0, ACCESS_TOKEN_CHECKS.indexOf(through) + 1) : STEPS;
+  for (const step of steps) {
     if (error) {
       checks.push({ name: step.name, outcome: 'not_reached' });
       continue;
@@ -430,7 +441,7 @@ export async function inspectAccessToken(
     error,
     decoded,
     key,
-    principal: error || !decoded ? undefined : toPrincipal(decoded.claims),
+    principal: error || !decoded || steps !== STEPS ? undefined : toPrincipal(decoded.claims),
   };
 }
 

@@ -185,6 +185,18 @@ describe('inspectAccessToken: one report per check, in the API order', () => {
     expectOneShortSentence(description);
   });
 
+  it('stops where the API key provider stops (through key_fits), leaving the rest to passport-jwt', async () => {
+    const report = await inspectAccessToken(token({ exp: NOW - 3600 }), policy, published, NOW, {
+      through: 'key_fits',
+    });
+    expect(report.checks.map((c) => c.name)).toEqual(
+      ACCESS_TOKEN_CHECKS.slice(0, ACCESS_TOKEN_CHECKS.indexOf('key_fits') + 1),
+    );
+    expect(report.error).toBeUndefined();
+    expect(report.key?.kid).toBe(key.kid);
+    expect(report.principal).toBeUndefined();
+  });
+
   it('never looks a key up for a foreign issuer: the issuer is checked first', async () => {
     let lookups = 0;
     const report = await inspect(orgToken, (kid, alg) => {

@@ -184,6 +184,16 @@ describe('npm run doctor', () => {
     expect(run.out).toContain('NOT CHECKED: the API answers 503');
   });
 
+  it('without AUTH_AUTHORITY, checks against the development authority, as npm start does', async () => {
+    const port = new URL(elsewhere.issuer).port;
+    const run = await examine(elsewhere.mint(), { DEV_AUTHORITY_PORT: port });
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(
+      'AUTH_AUTHORITY is not set: checking against the development authority',
+    );
+    expect(lineOf(run.out, 'authority')).toBe(`  authority  http://127.0.0.1:${port}`);
+  });
+
   it('exits 2 naming the variable when the configuration cannot be right', async () => {
     const run = await doctor([custom.mint()], { ...custom.env(), AUTH_AUDIENCE: '' });
     expect(run.code).toBe(2);

@@ -119,7 +119,7 @@ describe('npm run doctor', () => {
       AuthMessages.unknownKid('kid-nobody-published', custom.issuer),
     );
     expect(run.out).toContain(
-      `${custom.issuer} publishes 1 keys (${custom.signingKey.kid}); kid kid-nobody-published is not among them.`,
+      `${custom.issuer} publishes 1 key (${custom.signingKey.kid}); kid kid-nobody-published is not among them.`,
     );
   });
 

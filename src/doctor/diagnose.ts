@@ -92,6 +92,8 @@ export function relative(seconds: number, nowSeconds: number): string {
   return delta >= 0 ? `in ${span}` : `${span} ago`;
 }
 
+/** "1 key", "2 keys". */
+export const countKeys = (n: number) => `${n} key${n === 1 ? '' : 's'}`;
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 const list = (values: readonly string[]) => values.join(', ');
 const audiences = (aud: unknown): string[] =>
@@ -250,7 +252,7 @@ function ownIssuerFindings(facts: DoctorFacts, decoded: DecodedToken): string[] 
   if (own.error) return [`The token's issuer ${own.issuer} could not be looked up: ${own.error}.`];
   if (own.issuer === expected) {
     return [
-      `${expected} publishes ${own.kids?.length ?? 0} keys (${list(own.kids ?? [])}); kid ${kid} is not among them.`,
+      `${expected} publishes ${countKeys(own.kids?.length ?? 0)} (${list(own.kids ?? [])}); kid ${kid} is not among them.`,
     ];
   }
   const label =

@@ -1,6 +1,6 @@
 import type { DecodedToken } from '../auth/core/access-token.js';
 import { parseScopes } from '../auth/core/scopes.js';
-import { relative, type AuthorityFacts, type Diagnosis } from './diagnose.js';
+import { countKeys, relative, type AuthorityFacts, type Diagnosis } from './diagnose.js';
 
 /**
  * The doctor's report as text. It shows the token's header and claims, never its signature nor
@@ -70,7 +70,7 @@ function authoritySection(input: ReportInput): string[] {
   const keys = a.keysError
     ? `✗ ${a.keysError}`
     : a.jwksUri
-      ? `✓ ${a.kids.length} key(s) at ${a.jwksUri}: ${a.kids.join(', ')}`
+      ? `✓ ${countKeys(a.kids.length)} at ${a.jwksUri}: ${a.kids.join(', ')}`
       : '· not fetched';
   return [
     'The API (from .env and the environment)',

@@ -301,8 +301,10 @@ function shapeFindings(facts: DoctorFacts, decoded?: DecodedToken): string[] {
   }
   const iss = typeof claims.iss === 'string' ? claims.iss : undefined;
   const shape = describeIssuer(recognizeIssuer(iss));
-  if (iss && shape && iss !== facts.policy.issuer)
+  const named = facts.ownIssuer?.publishesKid === true; // the kid finding already names it
+  if (iss && shape && iss !== facts.policy.issuer && !named) {
     out.push(`The token's issuer looks like ${shape}.`);
+  }
   return out;
 }
 

@@ -17,7 +17,8 @@ beforeAll(async () => (api = await startTestApp({ controllers: [ReportsControlle
 afterAll(() => api.close());
 
 it('GET /reports needs a token with reports:read', async () => {
-  await api.as('reports:read').get('/reports').expect(200, [{ id: 'r1', title: 'Q3' }]);
+  const res = await api.as('reports:read').get('/reports');
+  expect([res.status, res.body]).toEqual([200, [{ id: 'r1', title: 'Q3' }]]);
   expect(await api.anonymous().get('/reports')).toBeUnauthorized();
   expect(await api.as('reports:write').get('/reports')).toBeForbiddenForScopes('reports:read');
 });

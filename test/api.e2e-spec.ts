@@ -134,6 +134,12 @@ describe('the API with tokens the tests sign themselves', () => {
       expect(res.body).toMatchObject({ message: AuthMessages.tokenInSeveralPlaces() });
     });
 
+    it('a token in the query alone → 400 invalid_request: tokens belong in the header', async () => {
+      const res = await request(server).get(`/api/messages?access_token=${authority.mint()}`);
+      expect(res).toBeBadBearerRequest();
+      expect(res.body).toMatchObject({ message: AuthMessages.tokenOutsideHeader() });
+    });
+
     it('the scheme is case-insensitive', async () => {
       const res = await get(`bEaReR ${authority.mint()}`);
       expect(res.status).toBe(200);

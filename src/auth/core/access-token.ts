@@ -256,6 +256,16 @@ const MAX_NUMERIC_DATE = 8.64e12;
 const isNumericDate = (v: unknown): v is number =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_NUMERIC_DATE;
 
+/** Step 5. Claims, after the signature. Time is checked here on every use, cached or not. */
+export function checkClaims(
+  claims: Record<string, unknown>,
+  policy: TokenPolicy,
+  nowSeconds: number,
+  summary: TokenSummary = {},
+): void {
+  for (const check of CLAIM_CHECKS) check.run({ claims, nowSeconds, summary }, policy);
+}
+
 interface ClaimsInput {
   claims: Record<string, unknown>;
   nowSeconds: number;
@@ -301,16 +311,6 @@ const CLAIM_CHECKS: readonly Check<ClaimsInput>[] = [
     },
   },
 ];
-
-/** Step 5. Claims, after the signature. Time is checked here on every use, cached or not. */
-export function checkClaims(
-  claims: Record<string, unknown>,
-  policy: TokenPolicy,
-  nowSeconds: number,
-  summary: TokenSummary = {},
-): void {
-  for (const check of CLAIM_CHECKS) check.run({ claims, nowSeconds, summary }, policy);
-}
 
 interface PipelineState {
   token: string;

@@ -256,6 +256,26 @@ const MAX_NUMERIC_DATE = 8.64e12;
 const isNumericDate = (v: unknown): v is number =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_NUMERIC_DATE;
 
+/**
+ * The time-dependent part of the `lifetime` check: `exp` and `nbf`, with the clock skew. Expects
+ * `exp` (and `nbf`, when present) to be numbers, which the `lifetime` check makes sure of first.
+ */
+export function checkLifetime(
+  claims: Readonly<Record<string, unknown>>,
+  policy: TokenPolicy,
+  nowSeconds: number,
+  summary: TokenSummary = {},
+): void {
+  const exp = claims.exp as number;
+  if (nowSeconds - policy.clockSkewSeconds >= exp) {
+    throw refuse(summary, 'expired', AuthMessages.expired(exp));
+  }
+  const nbf = claims.nbf as number | undefined;
+  if (nbf !== undefined && nowSeconds + policy.clockSkewSeconds < nbf) {
+    throw refuse(summary, 'not_yet_valid', AuthMessages.notYetValid(nbf));
+  }
+}
+
 /** Step 5. Claims, after the signature. Time is checked here on every use, cached or not. */
 export function checkClaims(
   claims: Record<string, unknown>,
@@ -290,14 +310,7 @@ const CLAIM_CHECKS: readonly Check<ClaimsInput>[] = [
           throw refuse(summary, 'invalid_claim', AuthMessages.invalidClaim(name));
         }
       }
-      const exp = claims.exp as number;
-      if (nowSeconds - policy.clockSkewSeconds >= exp) {
-        throw refuse(summary, 'expired', AuthMessages.expired(exp));
-      }
-      const nbf = claims.nbf as number | undefined;
-      if (nbf !== undefined && nowSeconds + policy.clockSkewSeconds < nbf) {
-        throw refuse(summary, 'not_yet_valid', AuthMessages.notYetValid(nbf));
-      }
+      checkLifetime(claims, policy, nowSeconds, summary);
     },
   },
   {

@@ -256,6 +256,16 @@ const MAX_NUMERIC_DATE = 8.64e12;
 const isNumericDate = (v: unknown): v is number =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_NUMERIC_DATE;
 
+/** Step 5. Claims, after the signature. Time is checked here on every use, cached or not. */
+export function checkClaims(
+  claims: Record<string, unknown>,
+  policy: TokenPolicy,
+  nowSeconds: number,
+  summary: TokenSummary = {},
+): void {
+  for (const check of CLAIM_CHECKS) check.run({ claims, nowSeconds, summary }, policy);
+}
+
 /**
  * The time-dependent part of the `lifetime` check: `exp` and `nbf`, with the clock skew. Expects
  * `exp` (and `nbf`, when present) to be numbers, which the `lifetime` check makes sure of first.
@@ -274,16 +284,6 @@ export function checkLifetime(
   if (nbf !== undefined && nowSeconds + policy.clockSkewSeconds < nbf) {
     throw refuse(summary, 'not_yet_valid', AuthMessages.notYetValid(nbf));
   }
-}
-
-/** Step 5. Claims, after the signature. Time is checked here on every use, cached or not. */
-export function checkClaims(
-  claims: Record<string, unknown>,
-  policy: TokenPolicy,
-  nowSeconds: number,
-  summary: TokenSummary = {},
-): void {
-  for (const check of CLAIM_CHECKS) check.run({ claims, nowSeconds, summary }, policy);
 }
 
 interface ClaimsInput {

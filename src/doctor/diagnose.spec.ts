@@ -153,6 +153,15 @@ describe('diagnose: the fix names the provider-specific mistake', () => {
     for (const phrase of phrases) expect(fixOf(d)).toContain(phrase);
   });
 
+  it('Entra: a header nonce marks a Microsoft Graph token', async () => {
+    const policy = policyFor(`https://login.microsoftonline.com/${TENANT}/v2.0`);
+    const d = await diagnoseToken(
+      sign({ iss: policy.issuer, aud: 'api://default' }, { nonce: 'graph' }),
+      policy,
+    );
+    expect(d.findings).toContainEqual(expect.stringContaining('Microsoft Graph'));
+  });
+
   it('HS256: explains shared secrets', async () => {
     const policy = policyFor('https://t.auth0.com/');
     const d = await diagnoseToken(sign({ iss: policy.issuer }, { alg: 'HS256' }), policy);

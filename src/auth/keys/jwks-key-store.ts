@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwksRsa from 'jwks-rsa';
 import type { VerificationKey } from '../core/access-token.js';
 import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
@@ -9,7 +9,8 @@ import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-
  * Design:
  * - **Ready keys.** jwks-rsa turns each JWK into a public key (dropping `use` other than `sig`,
  *   `oct` keys, private keys and keys it can't import); each becomes a `KeyObject` once, together
- *   with the JWK's `alg`. Requests never parse a PEM. Keys without a `kid` are not kept.
+ *   with the JWK's `alg`. Requests never parse a PEM. Keys without a `kid` and RSA keys under
+ *   2048 bits (RFC 7518 §3.3) are not kept.
  * - **Single flight.** At most one JWKS request is in flight; everyone who needs keys waits on it.
  *   A cold start under load makes one fetch.
  * - **Unknown kid.** A kid we don't hold (from the right issuer: the caller checks that first) joins
@@ -68,6 +69,13 @@ export class RefreshBudget {
     return true;
   }
 }
+
+/** RFC 7518 §3.3 and §3.5: RSA keys for RS* and PS* must be at least 2048 bits. */
+export const MIN_RSA_MODULUS_BITS = 2048;
+
+const isWeakRsaKey = (key: KeyObject): boolean =>
+  (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') &&
+  (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS;
 
 export type KeyLookup =
   { found: true; key: VerificationKey } | { found: false; fetchFailed?: AuthorityFetchError };
@@ -141,11 +149,9 @@ export class JwksKeyStore {
       const next = new Map<string, VerificationKey>();
       for (const sk of signingKeys) {
         if (!sk.kid || next.has(sk.kid)) continue;
-        next.set(sk.kid, {
-          kid: sk.kid,
-          alg: sk.alg || undefined,
-          key: createPublicKey(sk.getPublicKey()),
-        });
+        const key = createPublicKey(sk.getPublicKey());
+        if (isWeakRsaKey(key)) continue;
+        next.set(sk.kid, { kid: sk.kid, alg: sk.alg || undefined, key });
       }
       const removed = [...this.keys.keys()].filter((kid) => !next.has(kid));
       this.keys = next;

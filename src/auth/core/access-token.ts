@@ -195,7 +195,10 @@ function idTokenEvidence(claims: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-const isNumericDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** The largest NumericDate a `Date` can hold (ECMA-262: ±8.64e15 ms): every checked time can be shown. */
+const MAX_NUMERIC_DATE = 8.64e12;
+const isNumericDate = (v: unknown): v is number =>
+  typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_NUMERIC_DATE;
 
 /** Step 5. Claims, after the signature. Time is checked here on every use, cached or not. */
 export function checkClaims(

@@ -73,7 +73,7 @@ export interface RawAnswer {
 
 /**
  * Sends a request with exactly these header lines, in this order, duplicates included (supertest
- * folds duplicates). `headers` is flat: name, value, name, value...
+ * folds duplicates). `headers` is flat: name, value, name, value... `Host` is added if absent.
  */
 export function rawRequest(
   url: string,
@@ -82,7 +82,11 @@ export function rawRequest(
   method = 'GET',
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(new URL(path, url), { method, headers }, (res) => {
+    const target = new URL(path, url);
+    const lines = headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')
+      ? headers
+      : ['Host', target.host, ...headers];
+    const req = httpRequest(target, { method, headers: lines }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));

@@ -167,6 +167,7 @@ describe('aud: one of the configured audiences, exactly', () => {
     ['inside a longer string', 'api://test api://other'],
     ['an array of others', ['api://other', 'api://tes']],
     ['a nested array', [['api://test']]],
+    ['nested 1 500 arrays deep', JSON.parse(`${'['.repeat(1500)}"api://test"${']'.repeat(1500)}`)],
     ['an object', { 'api://test': true }],
     ['absent', undefined],
     ['empty', ''],

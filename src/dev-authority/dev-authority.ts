@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MemoryAdapter } from './memory.adapter.js';
 
 /**
  * The development authorization server: a real OpenID provider (`oidc-provider`) on 127.0.0.1,
@@ -82,6 +83,7 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
     format: 'jwk',
   });
   const provider = new Provider(issuer, {
+    adapter: MemoryAdapter,
     clients: [
       {
         client_id: clientId,

@@ -35,6 +35,8 @@ export const AuthMessages = {
   severalTokens: () => 'The Bearer credentials must hold exactly one token',
   severalAuthorizationHeaders: () => 'Send exactly one Authorization header',
   tokenInSeveralPlaces: () => 'Send the access token in one place only',
+  tokenOutsideHeader: () =>
+    'Send the access token in the Authorization header; access_token parameters are not accepted',
   tokenCharacters: () => 'The Bearer token holds characters that RFC 6750 does not allow',
   tokenTooLong: (max: number) => `The token is longer than the ${max} characters accepted`,
 

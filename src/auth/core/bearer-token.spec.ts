@@ -82,7 +82,7 @@ describe('extractBearerToken (RFC 6750 §2.1)', () => {
     [
       'a query token alone',
       { rawHeaders: [], query: { access_token: TOKEN } },
-      AuthMessages.tokenInSeveralPlaces(),
+      AuthMessages.tokenOutsideHeader(),
     ],
   ])('%s is an invalid request (400)', (_name, source, message) => {
     const error = failure(source);

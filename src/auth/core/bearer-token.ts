@@ -44,7 +44,7 @@ export function extractBearerToken(
 
   if (values.length > 1) throw new InvalidRequestError(AuthMessages.severalAuthorizationHeaders());
   if (values.length === 0) {
-    if (elsewhere) throw new InvalidRequestError(AuthMessages.tokenInSeveralPlaces());
+    if (elsewhere) throw new InvalidRequestError(AuthMessages.tokenOutsideHeader());
     throw new MissingCredentialsError(AuthMessages.missingCredentials());
   }
 

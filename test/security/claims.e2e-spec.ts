@@ -316,6 +316,15 @@ describe('a token the authority really signed, well-formed in every other way', 
     expect(res.body).toMatchObject({ sub: 'test-user', issuer: authority.issuer });
   });
 
+  it('claims named __proto__ and constructor are plain data: nothing is polluted', async () => {
+    const payload = JSON.stringify(authority.claims()).replace(
+      /}$/,
+      ',"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
+    );
+    await expectAccepted(authority.mint({}, { rawPayload: payload }));
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('signed by hand with signJws, the same → accepted', async () => {
     const key = authority.signingKey;
     const token = signJws({ alg: key.alg, kid: key.kid }, authority.claims(), key.privateKey);

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { SCOPES_KEY } from './auth.constants.js';
 import { mergeRequirements, type ScopeRequirement } from './core/scopes.js';
 
@@ -9,6 +11,17 @@ function addRequirement(requirement: ScopeRequirement): ClassDecorator & MethodD
   };
 }
 
+/** The requirement plus its documented answers (OpenAPI 401 and 403). */
+function requireScopes(requirement: ScopeRequirement) {
+  return applyDecorators(
+    addRequirement(requirement),
+    ApiUnauthorizedResponse({ description: 'No valid access token (RFC 6750 challenge)' }),
+    ApiForbiddenResponse({
+      description: 'insufficient_scope: the token lacks a scope the security requirement lists',
+    }),
+  );
+}
+
 /**
  * Requires **all** of these scopes. Put it on a controller, a handler, or both.
  *
@@ -17,6 +30,10 @@ function addRequirement(requirement: ScopeRequirement): ClassDecorator & MethodD
  * the decorator adds scopes too.
  *
  * Scopes come from the token's `scope` or `scp` claim and match exactly (case-sensitive).
+ *
+ * OpenAPI: the decorator documents the 401 and 403 answers. The operation's security requirement
+ * (the lock and its scopes) is written by `setupOpenApi` from the very metadata `ScopesGuard`
+ * enforces (`RouteAuthMetadata`), so the document cannot drift from the guard.
  *
  * @example
  * ```ts
@@ -28,15 +45,16 @@ function addRequirement(requirement: ScopeRequirement): ClassDecorator & MethodD
  * }
  * ```
  */
-export const Scopes = (...scopes: string[]) => addRequirement({ all: scopes, anyOf: [] });
+export const Scopes = (...scopes: string[]) => requireScopes({ all: scopes, anyOf: [] });
 
 /**
  * Requires **at least one** of these scopes. Combines with `@Scopes` and with other `@AnyScope`s
- * (each `@AnyScope` is one group that must be met).
+ * (each `@AnyScope` is one group that must be met). Documented like `@Scopes`: in OpenAPI, one
+ * security requirement per acceptable combination.
  *
  * @example
  * ```ts
  * @AnyScope('messages:read', 'messages:admin')
  * ```
  */
-export const AnyScope = (...scopes: string[]) => addRequirement({ all: [], anyOf: [scopes] });
+export const AnyScope = (...scopes: string[]) => requireScopes({ all: [], anyOf: [scopes] });

@@ -6,14 +6,15 @@ import { configureApp } from '../../src/app.setup.js';
 
 /**
  * Builds the whole `AppModule` with this environment, the way `main.ts` does, and starts it
- * without a port (supertest drives it). The environment is restored afterwards.
+ * without a port (supertest drives it). The environment is restored afterwards. Logs are silent
+ * unless `env` sets `LOG_LEVEL`.
  */
 export async function startApi(env: Record<string, string>): Promise<{
   app: INestApplication;
   server: Server;
 }> {
   const saved = { ...process.env };
-  Object.assign(process.env, env);
+  Object.assign(process.env, { LOG_LEVEL: 'silent' }, env); // logs stay quiet unless asked for
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] }).compile();
     const app = configureApp(moduleRef.createNestApplication({ logger: false }));

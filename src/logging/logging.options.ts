@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { AppSettings } from '../config/app.config.js';
+
+/** What never reaches a log line. Tokens in the URL are handled by `redactUrl`. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'req.query.access_token',
+  'req.body.access_token',
+  'res.headers["set-cookie"]',
+];
+
+interface SerializedRequest {
+  id?: unknown;
+  method?: string;
+  url?: string;
+  query?: unknown;
+  headers?: Record<string, unknown>;
+  remoteAddress?: string;
+}
+
+/** A caller's `X-Request-Id` is kept when it is a sane identifier; otherwise a UUID is made. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Replaces the value of `access_token` (RFC 6750 §2.3) in a URL's query string. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[Redacted]');
+}
+
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
+/**
+ * `nestjs-pino` parameters: JSON lines (or pino-pretty in development) at `LOG_LEVEL`, one line
+ * per request with its id, and no credentials. `destination` lets tests read what is written.
+ */
+export function loggingParams(settings: AppSettings, destination?: DestinationStream): Params {
+  const options = {
+    level: settings.logLevel,
+    genReqId: requestId,
+    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+    serializers: {
+      req: (req: SerializedRequest) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url && redactUrl(req.url),
+        query: req.query,
+        headers: req.headers,
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      error || res.statusCode >= 500 ? 'error' : 'info',
+    transport:
+      settings.logFormat === 'pretty' && !destination
+        ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+        : undefined,
+  };
+  return { pinoHttp: destination ? [options, destination] : options };
+}

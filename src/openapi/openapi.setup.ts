@@ -2,6 +2,7 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import {
+  ApiForbiddenResponse,
   ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
   DECORATORS,
@@ -71,6 +72,11 @@ function documentRouteSecurity(app: INestApplication): void {
     ApiServiceUnavailableResponse({
       description: "The authority's keys cannot be had now; retry after Retry-After",
     })(controller.prototype as object, name, descriptor);
+    if (route.scopes) {
+      ApiForbiddenResponse({
+        description: 'insufficient_scope: the token lacks a scope the security requirement lists',
+      })(controller.prototype as object, name, descriptor);
+    }
   }
 }
 
@@ -96,12 +102,17 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   return document;
 }
 
-/** Appends what each protected operation needs to its summary, so the UI shows it at a glance. */
+/**
+ * Public operations say `security: []` outright; protected ones get what they need appended to
+ * their summary, so the UI shows it at a glance.
+ */
 function labelLockedOperations(document: OpenAPIObject): void {
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const) {
       const operation = item[method];
-      if (!operation?.security?.length) continue;
+      if (!operation) continue;
+      operation.security ??= [];
+      if (operation.security.length === 0) continue;
       const needs = `Needs ${describeRequirements(operation.security)}`;
       operation.summary = operation.summary ? `${operation.summary} · ${needs}` : needs;
     }

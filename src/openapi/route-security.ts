@@ -28,7 +28,13 @@ export function securityRequirements(
     const set = [...new Set(scopes)];
     unique.set([...set].sort().join(' '), set);
   }
-  return [...unique.values()].map((scopes) => ({ [scheme]: scopes }));
+  const sets = [...unique.values()];
+  // An alternative that holds another one whole adds nothing: keep the smallest.
+  const minimal = sets.filter(
+    (set) =>
+      !sets.some((other) => other.length < set.length && other.every((s) => set.includes(s))),
+  );
+  return minimal.map((scopes) => ({ [scheme]: scopes }));
 }
 
 /** A short label of what a set of requirements asks, for an operation's summary. */

@@ -12,6 +12,18 @@ export interface ConfigureAppOptions {
   openApi?: OpenApiOptions;
 }
 
+/** The part of a Fastify instance used here (no import of Fastify on the Express path). */
+interface FastifyHooks {
+  addHook(
+    name: 'onRequest',
+    hook: (
+      request: { id: unknown },
+      reply: { header(name: string, value: string): unknown },
+      done: () => void,
+    ) => void,
+  ): unknown;
+}
+
 /** A body-parser error (`entity.too.large`, `entity.parse.failed`...), with its HTTP status. */
 interface ParserError {
   status?: number;
@@ -87,6 +99,13 @@ export function configureApp<T extends INestApplication>(
     express.useBodyParser('json', { limit: settings.bodyLimitBytes });
     express.useBodyParser('urlencoded', { limit: settings.bodyLimitBytes, extended: true });
     express.use(answerParserErrors);
+  } else {
+    // Fastify made the id (genReqId in httpAdapterOptions); pino-http logs it, the client gets it.
+    const fastify = app.getHttpAdapter().getInstance() as FastifyHooks;
+    fastify.addHook('onRequest', (request, reply, done) => {
+      reply.header('X-Request-Id', String(request.id));
+      done();
+    });
   }
   setupOpenApi(app, options.openApi);
   return app;

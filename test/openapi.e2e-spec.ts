@@ -157,6 +157,12 @@ describe('OpenAPI document of the app (/docs, /docs-json)', () => {
     const ui = await request(server).get('/docs').expect(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);
     expect(ui.text).toContain('swagger-ui');
+    for (const asset of ['/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css']) {
+      await request(server).get(asset).expect(200);
+    }
+    const init = await request(server).get('/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toContain('"/docs-json"');
+    expect(init.text).not.toContain('initOAuth'); // only the development authority pre-fills it
     expect(document.openapi).toMatch(/^3\./);
   });
 

@@ -26,7 +26,7 @@ describe('process settings from the environment', () => {
     ['512 b', 512],
   ])('BODY_LIMIT=%s is %i bytes', (value, bytes) => {
     expect(appSettingsFromEnv({ BODY_LIMIT: value }, false).bodyLimitBytes).toBe(bytes);
-    expect(httpAdapterOptions({ BODY_LIMIT: value })).toEqual({ bodyLimit: bytes });
+    expect(httpAdapterOptions({ BODY_LIMIT: value }).bodyLimit).toBe(bytes);
   });
 
   it('reads CORS_ORIGINS as a comma-separated list of origins, * included', () => {

@@ -1,5 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import { AuthConfigurationError } from '../auth/index.js';
+import { requestIdOf } from '../logging/request-id.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -108,9 +110,12 @@ export function appSettingsFromEnv(
 }
 
 /**
- * Options for the HTTP adapter's constructor, from the environment. Fastify sets its body limit
- * there: `new FastifyAdapter(httpAdapterOptions())`. Express takes it in `configureApp`.
+ * Options for Fastify's constructor, from the environment: `new FastifyAdapter(httpAdapterOptions())`.
+ * Fastify sets the body limit and the request id there (Express takes both in `configureApp`).
  */
-export function httpAdapterOptions(env: Env = process.env): { bodyLimit: number } {
-  return { bodyLimit: appSettingsFromEnv(env, false).bodyLimitBytes };
+export function httpAdapterOptions(env: Env = process.env): {
+  bodyLimit: number;
+  genReqId: (req: { headers: IncomingHttpHeaders }) => string;
+} {
+  return { bodyLimit: appSettingsFromEnv(env, false).bodyLimitBytes, genReqId: requestIdOf };
 }

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppSettings } from '../config/app.config.js';
+import { requestIdOf } from './request-id.js';
 
 /** What never reaches a log line. Tokens in the URL are handled by `redactUrl`. */
 export const REDACTED_PATHS = [
@@ -23,17 +24,14 @@ interface SerializedRequest {
   remoteAddress?: string;
 }
 
-/** A caller's `X-Request-Id` is kept when it is a sane identifier; otherwise a UUID is made. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** Replaces the value of `access_token` (RFC 6750 §2.3) in a URL's query string. */
 export function redactUrl(url: string): string {
   return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[Redacted]');
 }
 
+/** pino-http's `genReqId` (Express): the id, also sent back as `X-Request-Id`. */
 export function requestId(req: IncomingMessage, res: ServerResponse): string {
-  const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  const id = requestIdOf(req);
   res.setHeader('X-Request-Id', id);
   return id;
 }
@@ -65,5 +63,9 @@ export function loggingParams(settings: AppSettings, destination?: DestinationSt
         ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
         : undefined,
   };
-  return { pinoHttp: destination ? [options, destination] : options };
+  return {
+    pinoHttp: destination ? [options, destination] : options,
+    // nestjs-pino's default route, '{/*splat}', never matches on Nest 12's Fastify adapter.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+  };
 }

@@ -10,13 +10,13 @@ import {
   SwaggerModule,
   type OpenAPIObject,
 } from '@nestjs/swagger';
-import { createRequire } from 'node:module';
 import {
   AUTH_OPTIONS,
   RouteAuthMetadata,
   metadataUrls,
   type ResolvedAuthOptions,
 } from '../auth/index.js';
+import { serveSwaggerUi } from './swagger-ui.js';
 import { SECURITY_SCHEME, describeRequirements, securityRequirements } from './route-security.js';
 
 export const DOCS_PATH = 'docs';
@@ -119,36 +119,22 @@ function labelLockedOperations(document: OpenAPIObject): void {
   }
 }
 
-function fastifyStaticAvailable(): boolean {
-  try {
-    createRequire(import.meta.url).resolve('@fastify/static');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Serves Swagger UI at `/docs` and the document at `/docs-json`, both public (they are not Nest
- * routes, so the global guards never see them). On Fastify the UI's assets need `@fastify/static`;
- * without it only `/docs-json` is served.
+ * routes, so the global guards never see them), on Express and Fastify alike.
  */
 export function setupOpenApi(app: INestApplication, options: OpenApiOptions = {}): OpenAPIObject {
   const document = createOpenApiDocument(app);
-  const ui = app.getHttpAdapter().getType() !== 'fastify' || fastifyStaticAvailable();
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: DOCS_JSON_PATH,
     raw: ['json'],
-    ui,
-    customSiteTitle: 'Messages API',
-    swaggerOptions: {
-      persistAuthorization: true,
-      displayOperationId: false,
-      initOAuth: options.oauthClient && {
-        clientId: options.oauthClient.clientId,
-        clientSecret: options.oauthClient.clientSecret,
-      },
-    },
+    ui: false,
+  });
+  serveSwaggerUi(app, {
+    path: DOCS_PATH,
+    documentUrl: `/${DOCS_JSON_PATH}`,
+    title: document.info.title,
+    initOAuth: options.oauthClient,
   });
   return document;
 }

@@ -36,6 +36,16 @@ export function requestId(req: IncomingMessage, res: ServerResponse): string {
   return id;
 }
 
+/** One short line per entry in development: `[Context] message GET /path → 401 (request id)`. */
+const PRETTY = {
+  singleLine: true,
+  translateTime: 'SYS:HH:MM:ss.l',
+  ignore: 'pid,hostname,context,req,res,responseTime',
+  messageFormat:
+    '{if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url}{end}' +
+    '{if res.statusCode} → {res.statusCode}{end}{if req.id} ({req.id}){end}',
+};
+
 /**
  * `nestjs-pino` parameters: JSON lines (or pino-pretty in development) at `LOG_LEVEL`, one line
  * per request with its id, and no credentials. `destination` lets tests read what is written.
@@ -60,7 +70,7 @@ export function loggingParams(settings: AppSettings, destination?: DestinationSt
       error || res.statusCode >= 500 ? 'error' : 'info',
     transport:
       settings.logFormat === 'pretty' && !destination
-        ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } }
+        ? { target: 'pino-pretty', options: PRETTY }
         : undefined,
   };
   return {

@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
@@ -22,7 +22,9 @@ import { ScopesGuard } from './scopes.guard.js';
  * AuthModule.forRootAsync({ inject: [authConfig.KEY], useFactory: (config) => config })
  * ```
  * Options are checked when the module is built: a configuration that cannot be right never boots.
+ * The module is global, so any module can inject `AuthorityClient` (readiness does).
  */
+@Global()
 @Module({
   imports: [PassportModule],
   providers: [
@@ -48,7 +50,7 @@ import { ScopesGuard } from './scopes.guard.js';
     { provide: APP_GUARD, useClass: ScopesGuard },
     { provide: APP_FILTER, useClass: BearerChallengeFilter },
   ],
-  exports: [AuthorityClient, TOKEN_POLICY, AUTH_OPTIONS],
+  exports: [AuthorityClient, RouteAuthMetadata, TOKEN_POLICY, AUTH_OPTIONS],
 })
 export class AuthModule extends ConfigurableAuthModule implements OnApplicationBootstrap {
   constructor(@Inject(AuthorityClient) private readonly authority: AuthorityClient) {

@@ -1,4 +1,4 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, SCOPES_KEY } from './auth.constants.js';
 import { mergeRequirements, type ScopeRequirement } from './core/scopes.js';
@@ -20,14 +20,18 @@ export class RouteAuthMetadata {
   constructor(private readonly reflector: Reflector) {}
 
   of(context: ExecutionContext): RouteAuth {
-    const handler = context.getHandler();
+    return this.forRoute(context.getClass(), context.getHandler());
+  }
+
+  /** The same answer for a controller class and one of its handlers, outside a request (OpenAPI). */
+  forRoute(controller: Type, handler: ReturnType<ExecutionContext['getHandler']>): RouteAuth {
     let route = this.cache.get(handler);
     if (!route) {
-      const targets = [handler, context.getClass()];
+      const targets = [handler, controller];
       route = {
         isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, targets) ?? false,
         scopes: mergeRequirements(
-          this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, context.getClass()),
+          this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, controller),
           this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, handler),
         ),
       };

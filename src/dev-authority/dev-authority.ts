@@ -17,6 +17,8 @@ export interface DevAuthorityOptions {
   clientId?: string;
   clientSecret?: string;
   accessTokenTtlSeconds?: number;
+  /** Browser origins allowed to call the token endpoint (Swagger UI's Authorize). Default none. */
+  corsOrigins?: readonly string[];
 }
 
 export interface DevAuthority {
@@ -95,6 +97,8 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
       },
     ],
     scopes,
+    // client_credentials only: discovery then offers no browser flows that could not work here.
+    responseTypes: ['none'],
     jwks: { keys: [{ ...signingKey, kid: randomUUID(), use: 'sig', alg: 'RS256' }] },
     features: {
       clientCredentials: { enabled: true },
@@ -113,6 +117,7 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
       },
     },
     ttl: { ClientCredentials: () => ttl },
+    clientBasedCORS: (_ctx, origin) => (options.corsOrigins ?? []).includes(origin),
   });
   const handle = provider.callback();
   server.on('request', (req, res) => void handle(req, res));

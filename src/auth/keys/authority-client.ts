@@ -20,9 +20,18 @@ export interface AuthorityStatus {
 }
 
 /**
- * The one place that talks to the authority: discovery first (single flight, kept once it
- * succeeds, never cached when it fails), then the JWKS through `JwksKeyStore`. The guard, the
- * readiness probe and the doctor CLI all go through here.
+ * The one place that talks to the authority: discovery first, then the JWKS through
+ * `JwksKeyStore` (whose doc comment describes key caching, single flight, the refresh budget and
+ * stale-if-error). The guard, the readiness probe and the doctor CLI all go through here.
+ *
+ * - **Discovery** is single flight and kept once it succeeds: the issuer and `jwks_uri` don't
+ *   change under a running API, so a discovery outage after start-up changes nothing. A failure
+ *   is not cached: after `failureBackoffMs` the next request tries again.
+ * - **Answers.** `resolveKey` gives the key, or a `BearerError` that says whose fault it is:
+ *   `InvalidTokenError` (401 `invalid_token`) when the authority answered and doesn't publish the
+ *   kid; `AuthorityUnavailableError` (503, `Retry-After` = the backoff in whole seconds, no
+ *   challenge) when discovery or the JWKS could not be had (down, slow beyond the time limit,
+ *   HTTP error, garbage, no usable key) and the key isn't cached. Never a 500, never a hang.
  */
 export class AuthorityClient {
   private metadataValue?: AuthorityMetadata;

@@ -3,7 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { AuthMessages } from '../src/auth/core/auth-messages.js';
-import { LogCapture, TestAuthority, parseChallenge } from '../src/auth/testing/index.js';
+import { TestAuthority, parseChallenge } from '../src/auth/testing/index.js';
+import { CaptureLogger } from './support/capture-logger.js';
 import { startApi } from './support/test-api.js';
 
 /**
@@ -17,17 +18,18 @@ let org: TestAuthority;
 let custom: TestAuthority;
 let app: INestApplication;
 let server: Server;
-const logs = new LogCapture();
+const logs = new CaptureLogger();
 
 const call = (token: string) =>
   request(server).get('/api/me').set('Authorization', `Bearer ${token}`);
 
+/** What was logged at warn level, e.g. the filter's structured rejections. */
+const warnings = (capture: CaptureLogger) =>
+  capture.entries.filter((e) => e.level === 'warn').map((e) => e.message);
+
 /** The structured rejections logged since the last `logs.clear()`. */
 const rejections = () =>
-  logs.warnings('Auth').filter((m) => (m as { msg?: string }).msg === 'token rejected') as Record<
-    string,
-    unknown
-  >[];
+  warnings(logs).filter((m) => (m as { msg?: string }).msg === 'token rejected');
 
 beforeAll(async () => {
   org = await TestAuthority.start();
@@ -147,7 +149,7 @@ describe('each rejection is logged once, at warn, with a reason code and no toke
         clientId: payload.client_id ?? payload.azp,
       },
     ]);
-    const everything = logs.toString();
+    const everything = logs.text();
     expect(everything).not.toContain(token);
     expect(everything).not.toContain(token.split('.')[2]);
   });
@@ -155,7 +157,7 @@ describe('each rejection is logged once, at warn, with a reason code and no toke
 
 describe('AUTH_INCLUDE_ERROR_DETAILS=false', () => {
   let quiet: { app: INestApplication; server: Server };
-  const quietLogs = new LogCapture();
+  const quietLogs = new CaptureLogger();
 
   beforeAll(async () => {
     quiet = await startApi({ ...custom.env(), AUTH_INCLUDE_ERROR_DETAILS: 'false' });
@@ -174,7 +176,7 @@ describe('AUTH_INCLUDE_ERROR_DETAILS=false', () => {
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' });
     expect(JSON.stringify(res.body)).not.toContain('expired');
 
-    expect(quietLogs.warnings('Auth')).toContainEqual(
+    expect(warnings(quietLogs)).toContainEqual(
       expect.objectContaining({
         reason: 'expired',
         description: AuthMessages.expired(exp),

@@ -1,7 +1,7 @@
 /**
  * The test kit: a loopback authority that mints real tokens, ready-made bad tokens, fault
- * switches, Jest matchers for RFC 6750 answers, and a LoggerService that keeps what the app
- * logs. For tests only; production code never imports this folder (the build leaves it out).
+ * switches, and Jest matchers for RFC 6750 answers. For tests only; production code never
+ * imports this folder (the build leaves it out).
  */
 export { TestAuthority, type Claims, type Fault, type MintOptions } from './test-authority.js';
 export { generateTestKey, type TestKey } from './test-keys.js';
@@ -14,4 +14,3 @@ export {
 } from './bearer-matchers.js';
 export { useTestAuthority } from './use-test-authority.js';
 export { startTestApp, type BearerClient, type TestApp, type TestAppOptions } from './test-app.js';
-export { LogCapture, type LogEntry, type LogLevel } from './log-capture.js';

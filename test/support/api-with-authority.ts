@@ -42,6 +42,7 @@ export async function startApiWithAuthority(
     const builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
     const moduleRef = await useTestAuthority(builder, authority, options.auth).compile();
     app = configureApp(moduleRef.createNestApplication({ logger: options.logger ?? false }));
+    if (options.logger) app.useLogger(options.logger);
   } finally {
     process.env = saved;
   }

@@ -36,12 +36,13 @@ export async function startApiWithAuthority(
   } = {},
 ): Promise<ApiWithAuthority> {
   const saved = { ...process.env };
-  Object.assign(process.env, authority.env());
+  Object.assign(process.env, { LOG_LEVEL: 'silent' }, authority.env());
   let app: INestApplication;
   try {
     const builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
     const moduleRef = await useTestAuthority(builder, authority, options.auth).compile();
-    app = configureApp(moduleRef.createNestApplication({ logger: options.logger ?? false }));
+    app = configureApp(moduleRef.createNestApplication({ logger: false }));
+    // After configureApp, which installs the app's own (pino) logger.
     if (options.logger) app.useLogger(options.logger);
   } finally {
     process.env = saved;

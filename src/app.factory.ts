@@ -1,18 +1,20 @@
 import type { DynamicModule, INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory, type AbstractHttpAdapter } from '@nestjs/core';
-import { configureApp } from './app.setup.js';
+import { configureApp, type ConfigureAppOptions } from './app.setup.js';
+import { httpAdapterOptions } from './config/app.config.js';
 import type { HttpAdapterName } from './config/http-adapter.config.js';
 
 export type { HttpAdapterName };
 
 /**
  * The one place an HTTP adapter is made. The platform is imported on demand, so an Express
- * process never loads Fastify and the other way round.
+ * process never loads Fastify and the other way round. Fastify takes its body limit and request
+ * ids from the environment here (`httpAdapterOptions`); Express gets them in `configureApp`.
  */
 export async function createHttpAdapter(name: HttpAdapterName): Promise<AbstractHttpAdapter> {
   if (name === 'fastify') {
     const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-    return new FastifyAdapter();
+    return new FastifyAdapter(httpAdapterOptions());
   }
   const { ExpressAdapter } = await import('@nestjs/platform-express');
   return new ExpressAdapter();
@@ -23,8 +25,10 @@ export async function createApp(
   module: DynamicModule,
   adapter: HttpAdapterName,
   options?: NestApplicationOptions,
+  setup?: ConfigureAppOptions,
 ): Promise<INestApplication> {
-  return configureApp(await NestFactory.create(module, await createHttpAdapter(adapter), options));
+  const app = await NestFactory.create(module, await createHttpAdapter(adapter), options);
+  return configureApp(app, setup);
 }
 
 /**

@@ -29,6 +29,17 @@ describe('a configuration that cannot be right never boots', () => {
       { AUTH_ALGORITHMS: 'HS256' },
       'AUTH_ALGORITHMS: HS256 is not accepted',
     ],
+    [
+      'an unknown algorithm',
+      { AUTH_ALGORITHMS: 'RS256,XS999' },
+      'AUTH_ALGORITHMS: XS999 is not accepted',
+    ],
+    ['none', { AUTH_ALGORITHMS: 'none' }, 'AUTH_ALGORITHMS: none is not accepted'],
+    [
+      'a skew that is not a number',
+      { AUTH_CLOCK_SKEW_SECONDS: 'soon' },
+      'AUTH_CLOCK_SKEW_SECONDS: soon is not a whole number',
+    ],
   ])('the AppModule refuses %s', async (_name, change, message) => {
     const error = await startApi({ ...production, ...change }).then(
       () => undefined,

@@ -1,5 +1,6 @@
 import { ASYMMETRIC_ALGORITHMS } from './auth.constants.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
+import type { TokenPolicy } from './core/access-token.js';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './core/bearer-token.js';
 import { DEFAULT_TOKEN_CACHE_SIZE } from './core/verified-token-cache.js';
 import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
@@ -112,5 +113,16 @@ export function resolveAuthOptions(
     maxTokenLength: options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
     fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_LIMITS.timeoutMs,
     tokenCacheSize,
+  };
+}
+
+/** What a token must satisfy under these options; the guard and the doctor CLI both use it. */
+export function toTokenPolicy(options: ResolvedAuthOptions): TokenPolicy {
+  return {
+    issuer: options.authority,
+    audiences: options.audience,
+    algorithms: options.algorithms,
+    clockSkewSeconds: options.clockSkew,
+    requireAtJwt: options.requireAccessTokenType,
   };
 }

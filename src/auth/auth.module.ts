@@ -1,17 +1,15 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
 import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
-import { resolveAuthOptions } from './auth-options.js';
+import { resolveAuthOptions, toTokenPolicy } from './auth-options.js';
 import { BearerChallengeFilter } from './bearer-challenge.filter.js';
-import type { TokenPolicy } from './core/access-token.js';
 import { VerifiedTokenCache } from './core/verified-token-cache.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
-import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 import { ScopesGuard } from './scopes.guard.js';
 
@@ -25,7 +23,9 @@ import { ScopesGuard } from './scopes.guard.js';
  * AuthModule.forRootAsync({ inject: [authConfig.KEY], useFactory: (config) => config })
  * ```
  * Options are checked when the module is built: a configuration that cannot be right never boots.
+ * The module is global, so any module can inject `AuthorityClient` (readiness does).
  */
+@Global()
 @Module({
   imports: [PassportModule],
   providers: [
@@ -34,17 +34,7 @@ import { ScopesGuard } from './scopes.guard.js';
       useFactory: (options: AuthModuleOptions) => resolveAuthOptions(options),
       inject: [AUTH_MODULE_OPTIONS],
     },
-    {
-      provide: TOKEN_POLICY,
-      useFactory: (options: ResolvedAuthOptions): TokenPolicy => ({
-        issuer: options.authority,
-        audiences: options.audience,
-        algorithms: options.algorithms,
-        clockSkewSeconds: options.clockSkew,
-        requireAtJwt: options.requireAccessTokenType,
-      }),
-      inject: [AUTH_OPTIONS],
-    },
+    { provide: TOKEN_POLICY, useFactory: toTokenPolicy, inject: [AUTH_OPTIONS] },
     {
       provide: VerifiedTokenCache,
       useFactory: (options: ResolvedAuthOptions) => new VerifiedTokenCache(options.tokenCacheSize),
@@ -54,15 +44,9 @@ import { ScopesGuard } from './scopes.guard.js';
       provide: AuthorityClient,
       useFactory: (options: ResolvedAuthOptions, cache: VerifiedTokenCache) => {
         const logger = new Logger('AuthorityClient');
-        return new AuthorityClient({
-          authority: options.authority,
-          metadataAddress: options.metadataAddress,
-          requireHttpsMetadata: options.requireHttpsMetadata,
-          limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
-          keyStore: {
-            onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`),
-            onKeysRemoved: (kids) => cache.dropKeys(kids),
-          },
+        return AuthorityClient.fromOptions(options, {
+          onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`),
+          onKeysRemoved: (kids) => cache.dropKeys(kids),
         });
       },
       inject: [AUTH_OPTIONS, VerifiedTokenCache],
@@ -73,7 +57,7 @@ import { ScopesGuard } from './scopes.guard.js';
     { provide: APP_GUARD, useClass: ScopesGuard },
     { provide: APP_FILTER, useClass: BearerChallengeFilter },
   ],
-  exports: [AuthorityClient, TOKEN_POLICY, AUTH_OPTIONS],
+  exports: [AuthorityClient, RouteAuthMetadata, TOKEN_POLICY, AUTH_OPTIONS],
 })
 export class AuthModule extends ConfigurableAuthModule implements OnApplicationBootstrap {
   constructor(@Inject(AuthorityClient) private readonly authority: AuthorityClient) {

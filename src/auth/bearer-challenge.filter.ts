@@ -15,7 +15,8 @@ const STATUS_TEXT: Record<number, string> = {
  * The one place an auth failure becomes an HTTP answer (RFC 6750 §3): the `WWW-Authenticate`
  * challenge, `Retry-After` when the authority is unavailable, and a JSON body
  * `{ statusCode, error, message }`. Each rejection is logged once, at warn level, with its reason
- * code and what the token said about itself; the token never appears.
+ * code, its description (even when `includeErrorDetails` keeps it out of the answer) and what the
+ * token said about itself (`iss`, `kid`, `aud`, `sub`, `clientId`); the token never appears.
  */
 @Catch(BearerError)
 export class BearerChallengeFilter implements ExceptionFilter<BearerError> {
@@ -34,6 +35,7 @@ export class BearerChallengeFilter implements ExceptionFilter<BearerError> {
       msg: 'token rejected',
       reason: error.reason,
       status: error.status,
+      description: error.message,
       ...error.summary,
     });
 

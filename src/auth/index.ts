@@ -7,7 +7,10 @@ export { Scopes, AnyScope } from './scopes.decorator.js';
 export { CurrentPrincipal } from './current-principal.decorator.js';
 export { JwtAuthGuard } from './jwt-auth.guard.js';
 export { ScopesGuard } from './scopes.guard.js';
+export { RouteAuthMetadata, type RouteAuth } from './route-auth-metadata.js';
+export type { ScopeRequirement } from './core/scopes.js';
 export { AuthorityClient, type AuthorityStatus } from './keys/authority-client.js';
+export { metadataUrls } from './keys/discovery.js';
 export type { Principal } from './core/principal.js';
 export {
   AuthorityUnavailableError,

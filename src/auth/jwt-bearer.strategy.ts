@@ -5,13 +5,7 @@ import type { Algorithm } from 'jsonwebtoken';
 import { Strategy } from 'passport-jwt';
 import { BEARER_TOKEN, DECODED_TOKEN, TOKEN_POLICY } from './auth.constants.js';
 import type { AuthRequest } from './auth-request.js';
-import {
-  checkBeforeKey,
-  checkClaims,
-  checkKeyFits,
-  decodeUntrusted,
-  type TokenPolicy,
-} from './core/access-token.js';
+import { checkClaims, inspectAccessToken, type TokenPolicy } from './core/access-token.js';
 import type { Principal } from './core/principal.js';
 import { toPrincipal } from './core/principal.js';
 import { AuthorityClient } from './keys/authority-client.js';
@@ -22,9 +16,10 @@ const asSecret = (key: KeyObject) => key as unknown as Buffer;
 
 /**
  * passport-jwt, wired so every check of `core/access-token.ts` runs in its order:
- * the key provider decodes, checks header and issuer, then finds the key and checks that it fits
- * the algorithm (steps 1–3); passport-jwt verifies the signature with that `KeyObject` and the
- * algorithm allowlist (step 4); `validate` checks the claims and builds the principal (step 5).
+ * the key provider runs the core's `inspectAccessToken` through `key_fits` (format, header and
+ * issuer before any key lookup, then the key and its fit with the algorithm); passport-jwt
+ * verifies the signature with that `KeyObject` and the algorithm allowlist; `validate` checks the
+ * claims (`checkClaims`) and builds the principal.
  * The token itself comes from the guard, which extracted it by RFC 6750's rules.
  */
 @Injectable()
@@ -36,22 +31,16 @@ export class JwtBearerStrategy extends PassportStrategy(Strategy, 'jwt') {
     super({
       jwtFromRequest: (req: AuthRequest) => req[BEARER_TOKEN] ?? null,
       secretOrKeyProvider: (req: AuthRequest, token: string, done: KeyDone) => {
-        let decoded;
-        try {
-          decoded = decodeUntrusted(token);
-          req[DECODED_TOKEN] = decoded;
-          checkBeforeKey(decoded, policy);
-        } catch (error) {
-          return done(error);
-        }
-        const { header, summary } = decoded;
-        authority
-          .resolveKey(header.kid as string)
-          .then((vk) => {
-            checkKeyFits(header.alg, vk, summary);
-            done(null, asSecret(vk.key));
-          })
-          .catch((error: unknown) => done(error));
+        inspectAccessToken(token, policy, authority.resolveKey, undefined, {
+          through: 'key_fits',
+        }).then(
+          ({ decoded, error, key }) => {
+            req[DECODED_TOKEN] = decoded;
+            if (error || !key) return done(error);
+            done(null, asSecret(key.key));
+          },
+          (error: unknown) => done(error),
+        );
       },
       algorithms: [...policy.algorithms] as Algorithm[],
       ignoreExpiration: true,

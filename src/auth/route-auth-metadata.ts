@@ -1,4 +1,4 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, SCOPES_KEY } from './auth.constants.js';
 import { mergeRequirements, type ScopeRequirement } from './core/scopes.js';
@@ -22,8 +22,11 @@ export class RouteAuthMetadata {
   constructor(private readonly reflector: Reflector) {}
 
   of(context: ExecutionContext): RouteAuth {
-    const handler = context.getHandler();
-    const controller = context.getClass();
+    return this.forRoute(context.getClass(), context.getHandler());
+  }
+
+  /** The same answer for a controller class and one of its handlers, outside a request (OpenAPI). */
+  forRoute(controller: Type, handler: ReturnType<ExecutionContext['getHandler']>): RouteAuth {
     let routes = this.cache.get(controller);
     if (!routes) this.cache.set(controller, (routes = new WeakMap()));
     let route = routes.get(handler);

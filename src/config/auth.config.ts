@@ -1,6 +1,7 @@
 import { registerAs } from '@nestjs/config';
 import type { AuthModuleOptions } from '../auth/index.js';
 import { AuthConfigurationError, resolveAuthOptions, type SettingNames } from '../auth/index.js';
+import { appSettingsFromEnv } from './app.config.js';
 import { HTTP_ADAPTERS, httpAdapterName } from './http-adapter.config.js';
 
 type Env = Record<string, string | undefined>;
@@ -65,6 +66,7 @@ export function authOptionsFromEnv(env: Env): AuthModuleOptions {
 /** `ConfigModule`'s `validate`: runs while the module compiles, so a wrong environment never boots. */
 export function validateEnvironment(env: Env): Env {
   resolveAuthOptions(authOptionsFromEnv(env), AUTH_ENV);
+  appSettingsFromEnv(env);
   const port = env.PORT;
   if (!blank(port) && !(/^\d+$/.test(port) && Number(port) <= 65535)) {
     throw new AuthConfigurationError('PORT', `${port} is not a port number`);

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MemoryAdapter } from './memory.adapter.js';
 
 /**
  * The development authorization server: a real OpenID provider (`oidc-provider`) on 127.0.0.1,
@@ -16,6 +17,8 @@ export interface DevAuthorityOptions {
   clientId?: string;
   clientSecret?: string;
   accessTokenTtlSeconds?: number;
+  /** Browser origins allowed to call the token endpoint (Swagger UI's Authorize). Default none. */
+  corsOrigins?: readonly string[];
 }
 
 export interface DevAuthority {
@@ -82,6 +85,7 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
     format: 'jwk',
   });
   const provider = new Provider(issuer, {
+    adapter: MemoryAdapter,
     clients: [
       {
         client_id: clientId,
@@ -93,6 +97,8 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
       },
     ],
     scopes,
+    // client_credentials only: discovery then offers no browser flows that could not work here.
+    responseTypes: ['none'],
     jwks: { keys: [{ ...signingKey, kid: randomUUID(), use: 'sig', alg: 'RS256' }] },
     features: {
       clientCredentials: { enabled: true },
@@ -111,6 +117,7 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
       },
     },
     ttl: { ClientCredentials: () => ttl },
+    clientBasedCORS: (_ctx, origin) => (options.corsOrigins ?? []).includes(origin),
   });
   const handle = provider.callback();
   server.on('request', (req, res) => void handle(req, res));

@@ -1,12 +1,32 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../auth/index.js';
+import { AuthorityHealthIndicator } from './authority.health.js';
 
 @Public()
 @Controller('health')
 export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly authority: AuthorityHealthIndicator,
+  ) {}
+
   /** Liveness: the process answers. */
   @Get()
+  @ApiOperation({ summary: 'Liveness' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  /**
+   * Readiness: 200 when the authority's metadata and keys can be had (cached or fetched now);
+   * 503 otherwise, with the part that failed (`discovery` or `jwks`) under `error`.
+   */
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the authority metadata and keys can be had' })
+  @HealthCheck()
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.authority.isReady()]);
   }
 }

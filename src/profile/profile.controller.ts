@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '../auth/index.js';
 
 export interface ProfileView {
@@ -13,6 +14,7 @@ export interface ProfileView {
 @Controller('me')
 export class ProfileController {
   @Get()
+  @ApiOperation({ summary: 'Who the token says you are' })
   me(@CurrentPrincipal() principal: Principal): ProfileView {
     const { sub, scopes, issuer, clientId, expiresAt } = principal;
     return { sub, scopes, issuer, clientId, expiresAt: expiresAt.toISOString() };

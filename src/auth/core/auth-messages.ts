@@ -7,7 +7,12 @@
 
 /** Clips a token-derived value so one hostile claim can't fill the description. */
 export function shown(value: unknown, max = 80): string {
-  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const text =
+    typeof value === 'string'
+      ? value
+      : Array.isArray(value) && value.length > 0
+        ? value.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(', ')
+        : (JSON.stringify(value) ?? String(value));
   return text.length > max ? `${text.slice(0, max)}...` : text;
 }
 
@@ -35,6 +40,8 @@ export const AuthMessages = {
   severalTokens: () => 'The Bearer credentials must hold exactly one token',
   severalAuthorizationHeaders: () => 'Send exactly one Authorization header',
   tokenInSeveralPlaces: () => 'Send the access token in one place only',
+  tokenOutsideHeader: () =>
+    'Send the access token in the Authorization header; access_token parameters are not accepted',
   tokenCharacters: () => 'The Bearer token holds characters that RFC 6750 does not allow',
   tokenTooLong: (max: number) => `The token is longer than the ${max} characters accepted`,
 

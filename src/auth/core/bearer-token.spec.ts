@@ -41,6 +41,10 @@ describe('extractBearerToken (RFC 6750 §2.1)', () => {
       auth(`Bearerx ${TOKEN}`),
       AuthMessages.otherScheme('Bearerx'),
     ],
+    ['a token with no scheme (never echoed)', auth(TOKEN), AuthMessages.otherScheme('given')],
+    ['a token glued to Bearer', auth(`Bearer${TOKEN}`), AuthMessages.otherScheme('given')],
+    ['a tab after Bearer', auth(`Bearer\t${TOKEN}`), AuthMessages.otherScheme('given')],
+    ['a token, a space and more', auth(`${TOKEN} x`), AuthMessages.otherScheme('given')],
   ])('%s is missing credentials (401, no error code)', (_name, source, message) => {
     const error = failure(source);
     expect(error).toBeInstanceOf(MissingCredentialsError);
@@ -78,7 +82,7 @@ describe('extractBearerToken (RFC 6750 §2.1)', () => {
     [
       'a query token alone',
       { rawHeaders: [], query: { access_token: TOKEN } },
-      AuthMessages.tokenInSeveralPlaces(),
+      AuthMessages.tokenOutsideHeader(),
     ],
   ])('%s is an invalid request (400)', (_name, source, message) => {
     const error = failure(source);

@@ -12,6 +12,9 @@ export interface BearerSource {
 /** RFC 6750 §2.1: `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
+/** An auth-scheme name as RFC 9110 §11.1 allows one, short enough to be a name and not a secret. */
+const AUTH_SCHEME = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,19}$/;
+
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
 
 function hasAccessTokenParam(container: unknown): boolean {
@@ -22,6 +25,7 @@ function hasAccessTokenParam(container: unknown): boolean {
  * Finds the one bearer token of a request (RFC 6750 §2.1), or says precisely why there isn't one.
  *
  * - No `Authorization` header, or another scheme: `MissingCredentialsError` (401, bare challenge).
+ *   The scheme is named in the description only when it looks like one; a bare token is not echoed.
  * - `Bearer` with no token, two tokens, a token with characters outside `b64token`, several
  *   `Authorization` headers, or a token also sent as `access_token` in the query or body:
  *   `InvalidRequestError` (400). Query and form tokens alone are refused too: they leak into logs.
@@ -42,7 +46,7 @@ export function extractBearerToken(
 
   if (values.length > 1) throw new InvalidRequestError(AuthMessages.severalAuthorizationHeaders());
   if (values.length === 0) {
-    if (elsewhere) throw new InvalidRequestError(AuthMessages.tokenInSeveralPlaces());
+    if (elsewhere) throw new InvalidRequestError(AuthMessages.tokenOutsideHeader());
     throw new MissingCredentialsError(AuthMessages.missingCredentials());
   }
 
@@ -50,7 +54,9 @@ export function extractBearerToken(
   const space = header.indexOf(' ');
   const scheme = space === -1 ? header : header.slice(0, space);
   if (scheme.toLowerCase() !== 'bearer') {
-    throw new MissingCredentialsError(AuthMessages.otherScheme(scheme));
+    // With no space the whole value is credentials (a token sent without a scheme): never echo it.
+    const named = space !== -1 && AUTH_SCHEME.test(scheme) ? scheme : 'given';
+    throw new MissingCredentialsError(AuthMessages.otherScheme(named));
   }
   if (elsewhere) throw new InvalidRequestError(AuthMessages.tokenInSeveralPlaces());
 

@@ -8,7 +8,11 @@ import { BearerError, InvalidTokenError, type TokenSummary } from './bearer-erro
  * is not a JWS we can use.
  */
 export function toBearerError(failure: unknown, summary: TokenSummary = {}): BearerError {
-  if (failure instanceof BearerError) return failure;
+  if (failure instanceof BearerError) {
+    // An error raised before the token was summarized (e.g. an unknown kid) still gets logged
+    // with what the token said about itself.
+    return Object.keys(failure.summary).length > 0 ? failure : failure.withSummary(summary);
+  }
   const message = failure instanceof Error ? failure.message : String(failure);
   const error =
     message === 'invalid signature'

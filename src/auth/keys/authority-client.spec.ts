@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { AuthMessages } from '../core/auth-messages.js';
 import { AuthorityUnavailableError, InvalidTokenError } from '../core/bearer-errors.js';
 import { TestAuthority, generateTestKey } from '../testing/index.js';
@@ -178,16 +178,18 @@ describe('AuthorityClient: keys', () => {
     await expect(c.resolveKey(authority.signingKey.kid)).resolves.toBeDefined();
   });
 
-  it('never uses encryption keys, symmetric keys or private keys', async () => {
+  it('never uses encryption keys, symmetric keys, private keys or RSA keys under 2048 bits', async () => {
     const enc = generateTestKey();
     const priv = generateTestKey();
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey;
     authority.extraJwks = [
       { ...enc.jwk, kid: 'enc', use: 'enc' },
       { kty: 'oct', kid: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ', alg: 'HS256' },
       { ...priv.privateKey.export({ format: 'jwk' }), kid: 'private', alg: 'RS256' },
+      { ...weak.export({ format: 'jwk' }), kid: 'weak', alg: 'RS256', use: 'sig' },
     ];
     const c = client();
-    for (const kid of ['enc', 'oct', 'private']) {
+    for (const kid of ['enc', 'oct', 'private', 'weak']) {
       expect(await rejection(c.resolveKey(kid))).toBeInstanceOf(InvalidTokenError);
     }
   });

@@ -1,8 +1,9 @@
 import { AuthMessages } from '../core/auth-messages.js';
 import { AuthorityUnavailableError, InvalidTokenError } from '../core/bearer-errors.js';
 import type { VerificationKey } from '../core/access-token.js';
+import type { ResolvedAuthOptions } from '../auth-options.interface.js';
 import { discover, type AuthorityMetadata } from './discovery.js';
-import { AuthorityFetchError, type FetchLimits } from './fetch-json.js';
+import { AuthorityFetchError, DEFAULT_FETCH_LIMITS, type FetchLimits } from './fetch-json.js';
 import { DEFAULT_KEY_STORE_OPTIONS, JwksKeyStore, type KeyStoreOptions } from './jwks-key-store.js';
 
 export interface AuthorityClientOptions {
@@ -19,9 +20,18 @@ export interface AuthorityStatus {
 }
 
 /**
- * The one place that talks to the authority: discovery first (single flight, kept once it
- * succeeds, never cached when it fails), then the JWKS through `JwksKeyStore`. The guard, the
- * readiness probe and the doctor CLI all go through here.
+ * The one place that talks to the authority: discovery first, then the JWKS through
+ * `JwksKeyStore` (whose doc comment describes key caching, single flight, the refresh budget and
+ * stale-if-error). The guard, the readiness probe and the doctor CLI all go through here.
+ *
+ * - **Discovery** is single flight and kept once it succeeds: the issuer and `jwks_uri` don't
+ *   change under a running API, so a discovery outage after start-up changes nothing. A failure
+ *   is not cached: after `failureBackoffMs` the next request tries again.
+ * - **Answers.** `resolveKey` gives the key, or a `BearerError` that says whose fault it is:
+ *   `InvalidTokenError` (401 `invalid_token`) when the authority answered and doesn't publish the
+ *   kid; `AuthorityUnavailableError` (503, `Retry-After` = the backoff in whole seconds, no
+ *   challenge) when discovery or the JWKS could not be had (down, slow beyond the time limit,
+ *   HTTP error, garbage, no usable key) and the key isn't cached. Never a 500, never a hang.
  */
 export class AuthorityClient {
   private metadataValue?: AuthorityMetadata;
@@ -37,6 +47,20 @@ export class AuthorityClient {
       ...options.keyStore,
       limits: options.limits,
     };
+  }
+
+  /** The client for the module's options; the guard and the doctor CLI both build it here. */
+  static fromOptions(
+    options: ResolvedAuthOptions,
+    keyStore: Partial<KeyStoreOptions> = {},
+  ): AuthorityClient {
+    return new AuthorityClient({
+      authority: options.authority,
+      metadataAddress: options.metadataAddress,
+      requireHttpsMetadata: options.requireHttpsMetadata,
+      limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
+      keyStore,
+    });
   }
 
   get issuer(): string {

@@ -1,4 +1,4 @@
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwksRsa from 'jwks-rsa';
 import type { VerificationKey } from '../core/access-token.js';
 import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
@@ -6,23 +6,35 @@ import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-
 /**
  * The authority's signing keys, kept ready, and how they survive a bad day.
  *
- * Design:
+ * Design (defaults in `DEFAULT_KEY_STORE_OPTIONS`; each point is tested, with JWKS fetches counted,
+ * in `authority-client.spec.ts` and `test/security/key-distribution.e2e-spec.ts`):
  * - **Ready keys.** jwks-rsa turns each JWK into a public key (dropping `use` other than `sig`,
  *   `oct` keys, private keys and keys it can't import); each becomes a `KeyObject` once, together
- *   with the JWK's `alg`. Requests never parse a PEM. Keys without a `kid` are not kept.
+ *   with the JWK's `alg`, so the verifier can bind the key to that one algorithm (RFC 8725 §3.1).
+ *   Requests never parse a PEM. Keys without a `kid` and RSA keys under 2048 bits (RFC 7518 §3.3)
+ *   are not kept. Nothing a token's header says (`jku`, `x5u`, `jwk`, `x5c`) is ever fetched or
+ *   used: the only keys are those of the configured authority's `jwks_uri`.
  * - **Single flight.** At most one JWKS request is in flight; everyone who needs keys waits on it.
  *   A cold start under load makes one fetch.
  * - **Unknown kid.** A kid we don't hold (from the right issuer: the caller checks that first) joins
- *   the fetch in flight or starts one, if the refresh budget allows: a token bucket of `burst`
- *   fetches refilled at `refillPerMinute`. A real rotation is fetched on its first request; a flood
- *   of random kids costs at most the budget. A request that already waited on a fresh fetch does
- *   not fetch again.
+ *   the fetch in flight or starts one, if the refresh budget allows: a token bucket of `burst` (10)
+ *   fetches refilled at `refillPerMinute` (10). A real rotation is fetched on its first request,
+ *   however recently the last fetch ran (no cooldown); a flood of random kids costs at most the
+ *   budget, after which unknown kids are refused without a fetch until the bucket refills (one
+ *   fetch every 6 s). A request that already waited on a fresh fetch does not fetch again.
  * - **Stale-if-error.** A failed fetch keeps the keys we have. Known keys keep working while the
- *   endpoint is down, slow or returns garbage.
- * - **Failures are not cached.** After a failure, fetches pause for `failureBackoffMs` (so an
- *   outage is not hammered), then the next request tries again: service recovers by itself.
- * - **Age.** Keys older than `maxAgeMs` are refreshed in the background; requests don't wait.
- * - **Bounded.** Each fetch times out (5 s by default) and has a size cap.
+ *   endpoint is down, slow, answers an error or returns garbage or no usable key.
+ * - **Failures are not cached.** After a failure, fetches pause for `failureBackoffMs` (1 s) so an
+ *   outage is not hammered, then the next request tries again: service recovers by itself within
+ *   about a second of the endpoint coming back, without a restart.
+ * - **Age.** Keys older than `maxAgeMs` (10 min) are refreshed in the background; requests don't
+ *   wait.
+ * - **Bounded.** Each fetch has a time limit for the whole exchange (`fetchTimeoutMs`, 5 s by
+ *   default), a size cap (512 KiB) and follows no redirect.
+ * - **What callers learn.** `lookup` says found, not found (the authority answered without it, or
+ *   the budget is spent), or not found because the fetch failed. `AuthorityClient` turns the first
+ *   into 401 `invalid_token` and the second into 503 with `Retry-After` (the backoff, rounded up
+ *   to whole seconds): the token is not blamed for the authority's bad day.
  */
 export interface KeyStoreOptions {
   maxAgeMs: number;
@@ -70,6 +82,13 @@ export class RefreshBudget {
   }
 }
 
+/** RFC 7518 §3.3 and §3.5: RSA keys for RS* and PS* must be at least 2048 bits. */
+export const MIN_RSA_MODULUS_BITS = 2048;
+
+const isWeakRsaKey = (key: KeyObject): boolean =>
+  (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') &&
+  (key.asymmetricKeyDetails?.modulusLength ?? 0) < MIN_RSA_MODULUS_BITS;
+
 const sameKey = (a: VerificationKey, b: VerificationKey | undefined) =>
   b !== undefined && a.alg === b.alg && a.key.equals(b.key);
 
@@ -103,6 +122,11 @@ export class JwksKeyStore {
 
   get size(): number {
     return this.keys.size;
+  }
+
+  /** The kids of the keys held now, in JWKS order. */
+  get kids(): string[] {
+    return [...this.keys.keys()];
   }
 
   get lastFetchError(): AuthorityFetchError | undefined {
@@ -145,11 +169,9 @@ export class JwksKeyStore {
       const next = new Map<string, VerificationKey>();
       for (const sk of signingKeys) {
         if (!sk.kid || next.has(sk.kid)) continue;
-        next.set(sk.kid, {
-          kid: sk.kid,
-          alg: sk.alg || undefined,
-          key: createPublicKey(sk.getPublicKey()),
-        });
+        const key = createPublicKey(sk.getPublicKey());
+        if (isWeakRsaKey(key)) continue;
+        next.set(sk.kid, { kid: sk.kid, alg: sk.alg || undefined, key });
       }
       const removed = [...this.keys.values()]
         .filter((old) => !sameKey(old, next.get(old.kid)))

@@ -51,15 +51,25 @@ function result(pass: boolean, expectation: string, res: HttpAnswer) {
 }
 
 export const bearerMatchers = {
-  /** 401 with a Bearer challenge; with a code, `error="<code>"`; without, a bare challenge. */
-  toBeUnauthorized(res: HttpAnswer, code?: string) {
+  /**
+   * 401 with a Bearer challenge; with a code, `error="<code>"`; without, a bare challenge. With a
+   * description (exact string or pattern), `error_description` must match it.
+   */
+  toBeUnauthorized(res: HttpAnswer, code?: string, description?: string | RegExp) {
     const challenge = challengeOf(res);
+    const text = challenge?.params.error_description;
     const pass =
       statusOf(res) === 401 &&
       challenge?.scheme === 'Bearer' &&
       challenge.params.error === code &&
-      (code === undefined || (res.body as { statusCode?: number })?.statusCode === 401);
-    return result(pass, `401 with Bearer ${code ? `error="${code}"` : 'and no error code'}`, res);
+      (code === undefined || (res.body as { statusCode?: number })?.statusCode === 401) &&
+      (description === undefined ||
+        (typeof description === 'string' ? text === description : description.test(text ?? '')));
+    const expected = [
+      `401 with Bearer ${code ? `error="${code}"` : 'and no error code'}`,
+      description === undefined ? '' : ` and error_description ${String(description)}`,
+    ].join('');
+    return result(pass, expected, res);
   },
 
   /** 400 `invalid_request`: malformed bearer credentials. */
@@ -91,7 +101,7 @@ export const bearerMatchers = {
 
 declare module 'expect' {
   interface Matchers<R extends void | Promise<void>> {
-    toBeUnauthorized(code?: string): R;
+    toBeUnauthorized(code?: string, description?: string | RegExp): R;
     toBeBadBearerRequest(): R;
     toBeForbiddenForScopes(...scopes: string[]): R;
     toBeAuthorityUnavailable(): R;

@@ -13,3 +13,4 @@ export {
   type HttpAnswer,
 } from './bearer-matchers.js';
 export { useTestAuthority } from './use-test-authority.js';
+export { startTestApp, type BearerClient, type TestApp, type TestAppOptions } from './test-app.js';

@@ -28,7 +28,10 @@ function signature(
       // An asymmetric key becomes its public PEM: the classic "HS256 with the public key" forgery.
       const secret =
         typeof key === 'object' && 'asymmetricKeyType' in key && key.asymmetricKeyType
-          ? createPublicKey(key).export({ format: 'pem', type: 'spki' })
+          ? (key.type === 'public' ? key : createPublicKey(key)).export({
+              format: 'pem',
+              type: 'spki',
+            })
           : key;
       return createHmac(digest, secret).update(input).digest('base64url');
     }

@@ -1,0 +1,2 @@
+/** The process-level settings (`AppSettings`), read from the environment by `AppModule.forRoot`. */
+export const APP_SETTINGS = Symbol('app:settings');

@@ -1,0 +1,125 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ExecutionContext, Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import { InsufficientScopeError } from './core/bearer-errors.js';
+import type { Principal } from './core/principal.js';
+import { Public } from './public.decorator.js';
+import { RouteAuthMetadata } from './route-auth-metadata.js';
+import { AnyScope, Scopes } from './scopes.decorator.js';
+import { ScopesGuard } from './scopes.guard.js';
+
+@Scopes('reports:read')
+class ReportsController {
+  list() {}
+
+  @Scopes('reports:write')
+  create() {}
+
+  @Scopes('reports:write')
+  @Scopes('reports:admin')
+  purge() {}
+
+  @AnyScope('reports:export', 'reports:admin')
+  export() {}
+}
+
+class OpenController {
+  anyToken() {}
+
+  @Public()
+  @Scopes('never:checked')
+  open() {}
+}
+
+@Public()
+class PublicController {
+  @Scopes('never:checked')
+  status() {}
+}
+
+/** A real `ExecutionContext` for a handler of a class, with a caller holding these scopes. */
+function contextFor(controller: Type, handler: string, scopes?: string[]): ExecutionContext {
+  const user = scopes && ({ sub: 'u', scopes, issuer: 'https://i', claims: {} } as Principal);
+  const method = (controller.prototype as Record<string, () => void>)[handler];
+  return new ExecutionContextHost([{ user }, {}], controller, method);
+}
+
+const guard = new ScopesGuard(new RouteAuthMetadata(new Reflector()));
+const decide = (controller: Type, handler: string, scopes?: string[]) => {
+  try {
+    return guard.canActivate(contextFor(controller, handler, scopes));
+  } catch (error) {
+    return error;
+  }
+};
+
+describe('ScopesGuard with a real Reflector', () => {
+  it.each([
+    ['class scope only', 'list', ['reports:read'], true],
+    ['class scope missing', 'list', ['reports:write'], false],
+    ['handler adds to class: both held', 'create', ['reports:read', 'reports:write'], true],
+    [
+      'handler adds to class: handler scope alone is not enough',
+      'create',
+      ['reports:write'],
+      false,
+    ],
+    ['handler adds to class: class scope alone is not enough', 'create', ['reports:read'], false],
+    ['repeated @Scopes add up', 'purge', ['reports:read', 'reports:write'], false],
+    [
+      'repeated @Scopes add up: all held',
+      'purge',
+      ['reports:read', 'reports:write', 'reports:admin'],
+      true,
+    ],
+    ['@AnyScope: one of the group', 'export', ['reports:read', 'reports:admin'], true],
+    ['@AnyScope: none of the group', 'export', ['reports:read'], false],
+    ['exact match only', 'list', ['reports:readwrite', 'Reports:read'], false],
+  ])('%s', (_name, handler, scopes, allowed) => {
+    const verdict = decide(ReportsController, handler, scopes);
+    if (allowed) expect(verdict).toBe(true);
+    else expect(verdict).toBeInstanceOf(InsufficientScopeError);
+  });
+
+  it('names every scope the route needs in the 403 challenge, class and handler together', () => {
+    const error = decide(ReportsController, 'create', ['reports:read']) as InsufficientScopeError;
+    expect(error.status).toBe(403);
+    expect(error.challenge(true)).toContain('scope="reports:read reports:write"');
+    expect(error.message).toContain('reports:write');
+    expect(error.message).not.toContain('reports:read ');
+  });
+
+  it('lists an @AnyScope group in the challenge', () => {
+    const error = decide(ReportsController, 'export', ['reports:read']) as InsufficientScopeError;
+    expect(error.challenge(true)).toContain('scope="reports:read reports:export reports:admin"');
+  });
+
+  it('lets any valid token through a route with no @Scopes', () => {
+    expect(decide(OpenController, 'anyToken', [])).toBe(true);
+  });
+
+  it.each([
+    ['@Public on the handler wins over its @Scopes', OpenController, 'open'],
+    ['@Public on the class covers its handlers', PublicController, 'status'],
+  ])('%s', (_name, controller, handler) => {
+    expect(decide(controller, handler, undefined)).toBe(true);
+  });
+
+  it('reads the metadata once per handler', () => {
+    const reflector = new Reflector();
+    let reads = 0;
+    const original = reflector.get.bind(reflector);
+    reflector.get = ((...args: Parameters<Reflector['get']>) => {
+      reads++;
+      return original(...args);
+    }) as Reflector['get'];
+    const counted = new ScopesGuard(new RouteAuthMetadata(reflector));
+    const call = () => counted.canActivate(contextFor(ReportsController, 'list', ['reports:read']));
+    call();
+    const afterFirst = reads;
+    for (let i = 0; i < 5; i++) call();
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(reads).toBe(afterFirst);
+  });
+});

@@ -1,0 +1,202 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { AuthMessages } from '../src/auth/core/auth-messages.js';
+import { TestAuthority, generateTestKey } from '../src/auth/testing/index.js';
+
+/**
+ * `npm run doctor` as a user runs it: the built CLI in a child process, configured through the
+ * environment, against a loopback host laid out like Okta: the Org authorization server at the
+ * root and the custom server `default` at /oauth2/default, each with its own keys. The API is
+ * configured with the custom server. (`npm test` builds first; without dist/ these tests fail.)
+ */
+
+const CLI = 'dist/doctor/main.js';
+const now = () => Math.floor(Date.now() / 1000);
+
+let org: TestAuthority;
+let custom: TestAuthority;
+let elsewhere: TestAuthority;
+
+interface Run {
+  code: number | null;
+  out: string;
+}
+
+/** Runs the CLI without blocking this process, which serves the authority the CLI calls. */
+function doctor(
+  args: string[],
+  env: Record<string, string> = custom.env(),
+  stdin?: string,
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      cwd: process.cwd(),
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+/** Runs the doctor on a token and checks it never prints the token or its signature. */
+async function examine(token: string, env?: Record<string, string>): Promise<Run> {
+  const run = await doctor([token], env);
+  expect(run.out).not.toContain(token);
+  const signature = token.split('.')[2];
+  if (signature) expect(run.out).not.toContain(signature);
+  return run;
+}
+
+const lineOf = (out: string, start: string) =>
+  out.split('\n').find((l) => l.trimStart().startsWith(start));
+
+beforeAll(async () => {
+  expect(existsSync(CLI)).toBe(true);
+  org = await TestAuthority.start({ audience: 'api://default' });
+  custom = org.sibling('/oauth2/default');
+  elsewhere = await TestAuthority.start({ audience: 'api://default' });
+});
+
+afterAll(async () => {
+  await org?.close();
+  await elsewhere?.close();
+});
+
+afterEach(() => {
+  custom.jwks = 'ok';
+  org.resetFetches();
+  custom.resetFetches();
+});
+
+describe('npm run doctor', () => {
+  it('says ACCEPTED and exits 0 for a token the API accepts, showing header and claims', async () => {
+    const run = await examine(custom.mint({ scope: 'messages:read' }));
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('✓ ACCEPTED');
+    expect(run.out).toContain(`"iss": "${custom.issuer}"`);
+    expect(run.out).toContain(`"kid":"${custom.signingKey.kid}"`);
+    expect(lineOf(run.out, 'scopes')).toBe('  scopes  messages:read');
+    expect(run.out).not.toMatch(/^ {2}✗/m);
+  });
+
+  it('explains an Org-server token: the kid is published by the Org server, not by the custom one', async () => {
+    const token = org.mint();
+    const run = await examine(token);
+    expect(run.code).toBe(1);
+    expect(lineOf(run.out, '✗ issuer')).toContain(
+      AuthMessages.wrongIssuer(org.issuer, custom.issuer),
+    );
+    expect(run.out).toContain(
+      `kid ${org.signingKey.kid} is published by ${org.issuer} (the Org authorization server), ` +
+        `not by ${custom.issuer}: request tokens from ${custom.issuer}/token.`,
+    );
+    expect(run.out).toContain(`The signature verifies with ${org.issuer}'s key`);
+    expect(lineOf(run.out, 'fix')).toContain("Okta's Org authorization server");
+    expect(lineOf(run.out, '· key id')).toContain('not reached');
+    expect(run.out).toContain(
+      `WWW-Authenticate: Bearer error="invalid_token", error_description="${AuthMessages.wrongIssuer(org.issuer, custom.issuer)}"`,
+    );
+  });
+
+  it('explains a token from another host, after looking at that issuer', async () => {
+    const run = await examine(elsewhere.mint());
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(
+      `kid ${elsewhere.signingKey.kid} is published by ${elsewhere.issuer}, not by ${custom.issuer}`,
+    );
+    expect(elsewhere.fetches.discovery).toBeGreaterThan(0);
+  });
+
+  it('explains an unknown kid: names it, the issuer searched, and the kids published', async () => {
+    const run = await examine(custom.bad.unknownKid());
+    expect(run.code).toBe(1);
+    expect(lineOf(run.out, '✗ signing key')).toContain(
+      AuthMessages.unknownKid('kid-nobody-published', custom.issuer),
+    );
+    expect(run.out).toContain(
+      `${custom.issuer} publishes 1 key (${custom.signingKey.kid}); kid kid-nobody-published is not among them.`,
+    );
+  });
+
+  it('never follows a URL the token names (jku), and says so', async () => {
+    const stranger = generateTestKey('RS256', { kid: 'stranger' });
+    const token = custom.mint({}, { key: stranger, header: { jku: org.jwksUri } });
+    const run = await examine(token);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('The header carries jku; neither the API nor the doctor follows it');
+    expect(org.fetches.jwks).toBe(0);
+  });
+
+  it('does not look up an issuer over plain http beyond this machine', async () => {
+    const run = await examine(custom.bad.foreignIssuer('http://idp.example.test'));
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(
+      "The token's issuer http://idp.example.test was not looked up: plain http is only followed to this machine (loopback).",
+    );
+  });
+
+  it('says when an expired token expired, and to get a new one', async () => {
+    const exp = now() - 7200;
+    const run = await examine(custom.mint({ iat: exp - 300, exp }));
+    expect(run.code).toBe(1);
+    expect(lineOf(run.out, '✗ lifetime')).toContain(AuthMessages.expired(exp));
+    expect(run.out).toMatch(/fix +get a new token \(it expired 2 h ago/);
+  });
+
+  it('recognises an ID token sent as the bearer', async () => {
+    const run = await examine(custom.bad.idToken());
+    expect(run.code).toBe(1);
+    expect(lineOf(run.out, '✗ access token')).toContain(AuthMessages.idToken('it carries nonce'));
+    expect(run.out).toContain('send the access_token of the token response, not the id_token');
+  });
+
+  it('recognises an opaque token (Auth0 without an audience) and does not print it', async () => {
+    const opaque = 'q8Zx3vN0bA2mW7kR4tY6uI1oP9sD5fGh';
+    const run = await examine(opaque);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('an opaque string of 32 characters (not shown)');
+    expect(run.out).toContain('add audience=api://default');
+  });
+
+  it('recognises an encrypted token (JWE) by its readable header', async () => {
+    const header = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM' })).toString(
+      'base64url',
+    );
+    const run = await examine(`${header}..aXZpdml2aXZpdg.Y2lwaGVydGV4dA.dGFndGFndGFn`);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('This is an encrypted token (JWE, alg dir, enc A256GCM)');
+  });
+
+  it('reads the token from standard input, Bearer prefix and all', async () => {
+    const run = await doctor([], custom.env(), `Bearer ${custom.mint()}\n`);
+    expect(run.code).toBe(0);
+  });
+
+  it('exits 2 and blames no token when the authority is unreachable', async () => {
+    custom.jwks = 'down';
+    const run = await examine(custom.mint());
+    expect(run.code).toBe(2);
+    expect(run.out).toContain('NOT CHECKED: the API answers 503');
+  });
+
+  it('without AUTH_AUTHORITY, checks against the development authority, as npm start does', async () => {
+    const port = new URL(elsewhere.issuer).port;
+    const run = await examine(elsewhere.mint(), { DEV_AUTHORITY_PORT: port });
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(
+      'AUTH_AUTHORITY is not set: checking against the development authority',
+    );
+    expect(lineOf(run.out, 'authority')).toBe(`  authority  http://127.0.0.1:${port}`);
+  });
+
+  it('exits 2 naming the variable when the configuration cannot be right', async () => {
+    const run = await doctor([custom.mint()], { ...custom.env(), AUTH_AUDIENCE: '' });
+    expect(run.code).toBe(2);
+    expect(run.out).toContain('Configuration error: AUTH_AUDIENCE: is required');
+  });
+});

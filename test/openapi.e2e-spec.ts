@@ -1,0 +1,295 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Delete, Get, Post, type INestApplication, type Type } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { Server } from 'node:http';
+import request from 'supertest';
+import { AnyScope, AuthModule, Public, RouteAuthMetadata, Scopes } from '../src/auth/index.js';
+import { TestAuthority } from '../src/auth/testing/index.js';
+import { setupOpenApi } from '../src/openapi/openapi.setup.js';
+import { startApi } from './support/test-api.js';
+
+type Requirement = Record<string, string[]>;
+interface Operation {
+  operationId: string;
+  security?: Requirement[];
+  responses: Record<string, unknown>;
+}
+interface DocumentedRoute {
+  method: string;
+  path: string;
+  operation: Operation;
+}
+
+/** Every operation of the document, with its method and a callable path. */
+function operations(document: OpenAPIObject): DocumentedRoute[] {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item as Record<string, Operation>).map(([method, operation]) => ({
+      method,
+      path: path.replace(/\{[^}]+\}/g, 'no-such-id'),
+      operation,
+    })),
+  );
+}
+
+/** Scopes of each alternative, sorted, so two descriptions of one rule compare equal. */
+const normalized = (security: Requirement[] | undefined) =>
+  (security ?? []).map((r) => Object.values(r).flat().sort()).sort();
+
+/**
+ * What the guards enforce, read the guards' way: the controllers found by `DiscoveryService`, each
+ * route handler's `RouteAuthMetadata` (the reader `JwtAuthGuard` and `ScopesGuard` call). Keyed by
+ * swagger's default operationId, `<Controller>_<method>`.
+ */
+function enforcedRules(app: INestApplication) {
+  const routes = app.get(RouteAuthMetadata);
+  const scanner = new MetadataScanner();
+  const rules = new Map<string, ReturnType<RouteAuthMetadata['forRoute']>>();
+  for (const wrapper of new DiscoveryService(app.get(ModulesContainer)).getControllers()) {
+    const controller = wrapper.metatype as Type;
+    const prototype = controller.prototype as Record<string, () => unknown>;
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      if (Reflect.getMetadata(PATH_METADATA, prototype[name]) === undefined) continue;
+      rules.set(`${controller.name}_${name}`, routes.forRoute(controller, prototype[name]));
+    }
+  }
+  return rules;
+}
+
+/** The guard's rule as OpenAPI alternatives: `all` plus one scope of each `anyOf` group. */
+function expectedAlternatives(rule: ReturnType<RouteAuthMetadata['forRoute']>): string[][] {
+  if (rule.isPublic) return [];
+  let alternatives: string[][] = [[...(rule.scopes?.all ?? [])]];
+  for (const group of rule.scopes?.anyOf ?? []) {
+    alternatives = alternatives.flatMap((picked) => group.map((s) => [...picked, s]));
+  }
+  return normalized(alternatives.map((scopes) => ({ oidc: [...new Set(scopes)] })));
+}
+
+function subsets(scopes: string[]): string[][] {
+  return scopes.reduce<string[][]>((all, s) => [...all, ...all.map((set) => [...set, s])], [[]]);
+}
+
+/**
+ * The document checked twice against the guards: statically (each operation's requirement equals
+ * `RouteAuthMetadata`, the guards' reader) and by behaviour (for every combination of the scopes
+ * an operation names, the guard lets a token through exactly when the document says it should).
+ */
+function checkDocumentAgainstGuards(
+  context: () => { app: INestApplication; server: Server; document: OpenAPIObject },
+  authority: () => TestAuthority,
+) {
+  it('documents every route the guards protect, and nothing else', () => {
+    const { app, document } = context();
+    const documented = operations(document).map((r) => r.operation.operationId);
+    expect(documented.sort()).toEqual([...enforcedRules(app).keys()].sort());
+  });
+
+  it('lists exactly the scopes the guards enforce, and no requirement on public routes', () => {
+    const { app, document } = context();
+    const rules = enforcedRules(app);
+    for (const { operation } of operations(document)) {
+      const rule = rules.get(operation.operationId);
+      expect({ id: operation.operationId, security: normalized(operation.security) }).toEqual({
+        id: operation.operationId,
+        security: expectedAlternatives(rule!),
+      });
+    }
+  });
+
+  it('documents 401 on every protected operation and 403 wherever scopes are needed', () => {
+    const { document } = context();
+    for (const { operation } of operations(document)) {
+      const security = operation.security ?? [];
+      const codes = Object.keys(operation.responses);
+      expect({ id: operation.operationId, has401: codes.includes('401') }).toEqual({
+        id: operation.operationId,
+        has401: security.length > 0,
+      });
+      if (normalized(security).some((scopes) => scopes.length > 0)) expect(codes).toContain('403');
+    }
+  });
+
+  it('lets a token through exactly when the documented requirement is met', async () => {
+    const { server, document } = context();
+    for (const { method, path, operation } of operations(document)) {
+      const security = normalized(operation.security);
+      const call = () => request(server)[method as 'get'](path);
+      if (security.length === 0) {
+        expect({ path, status: (await call()).status }).not.toMatchObject({ status: 401 });
+        continue;
+      }
+      expect(await call()).toBeUnauthorized();
+      for (const granted of subsets([...new Set(security.flat())])) {
+        const token = authority().mint({ scope: granted.join(' ') });
+        const status = (await call().set('Authorization', `Bearer ${token}`)).status;
+        const met = security.some((scopes) => scopes.every((s) => granted.includes(s)));
+        expect({ method, path, granted, refused: status === 403 || status === 401 }).toEqual({
+          method,
+          path,
+          granted,
+          refused: !met,
+        });
+      }
+    }
+  });
+}
+
+describe('OpenAPI document of the app (/docs, /docs-json)', () => {
+  let authority: TestAuthority;
+  let app: INestApplication;
+  let server: Server;
+  let document: OpenAPIObject;
+
+  beforeAll(async () => {
+    authority = await TestAuthority.start();
+    ({ app, server } = await startApi(authority.env()));
+    document = (await request(server).get('/docs-json').expect(200)).body as OpenAPIObject;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await authority?.close();
+  });
+
+  it('serves Swagger UI and the document without a token', async () => {
+    const ui = await request(server).get('/docs').expect(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+    expect(ui.text).toContain('swagger-ui');
+    for (const asset of ['/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css']) {
+      await request(server).get(asset).expect(200);
+    }
+    const init = await request(server).get('/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toContain('"/docs-json"');
+    expect(init.text).not.toContain('initOAuth'); // only the development authority pre-fills it
+    expect(document.openapi).toMatch(/^3\./);
+  });
+
+  it("declares one openIdConnect scheme at the authority's discovery document", () => {
+    expect(document.components?.securitySchemes).toEqual({
+      oidc: expect.objectContaining({
+        type: 'openIdConnect',
+        openIdConnectUrl: `${authority.issuer}/.well-known/openid-configuration`,
+      }),
+    });
+  });
+
+  it('documents the contract routes with the contract scopes', () => {
+    const security = Object.fromEntries(
+      operations(document).map(({ method, path, operation }) => [
+        `${method.toUpperCase()} ${path}`,
+        operation.security ?? [],
+      ]),
+    );
+    expect(security).toEqual({
+      'GET /health': [],
+      'GET /health/ready': [],
+      'GET /api/me': [{ oidc: [] }],
+      'GET /api/messages': [{ oidc: ['messages:read'] }],
+      'GET /api/messages/no-such-id': [{ oidc: ['messages:read'] }],
+      'POST /api/messages': [{ oidc: ['messages:write'] }],
+      'DELETE /api/messages/no-such-id': [{ oidc: ['messages:write'] }],
+    });
+  });
+
+  checkDocumentAgainstGuards(
+    () => ({ app, server, document }),
+    () => authority,
+  );
+});
+
+@Scopes('fixture:read')
+@Controller('fixture')
+class FixtureController {
+  @Get()
+  list() {
+    return [];
+  }
+
+  @Post()
+  @Scopes('fixture:write')
+  create() {
+    return {};
+  }
+
+  @Delete()
+  @AnyScope('fixture:admin', 'fixture:owner')
+  remove() {
+    return {};
+  }
+
+  @Get('open')
+  @Public()
+  open() {
+    return {};
+  }
+}
+
+@Controller('any')
+class AnyTokenController {
+  @Get()
+  @AnyScope('a', 'b')
+  @AnyScope('c', 'd')
+  both() {
+    return {};
+  }
+
+  @Get('plain')
+  plain() {
+    return {};
+  }
+}
+
+describe('OpenAPI for class + handler @Scopes, @AnyScope groups and @Public handlers', () => {
+  let authority: TestAuthority;
+  let app: INestApplication;
+  let server: Server;
+  let document: OpenAPIObject;
+
+  beforeAll(async () => {
+    authority = await TestAuthority.start();
+    const moduleRef = await Test.createTestingModule({
+      imports: [AuthModule.forRoot(authority.moduleOptions)],
+      controllers: [FixtureController, AnyTokenController],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    document = setupOpenApi(app);
+    await app.init();
+    server = app.getHttpServer() as Server;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await authority?.close();
+  });
+
+  it('adds handler scopes to class scopes and lists @AnyScope choices as alternatives', () => {
+    const byId = Object.fromEntries(
+      operations(document).map(({ operation }) => [
+        operation.operationId,
+        normalized(operation.security),
+      ]),
+    );
+    expect(byId).toEqual({
+      FixtureController_list: [['fixture:read']],
+      FixtureController_create: [['fixture:read', 'fixture:write']],
+      FixtureController_remove: [
+        ['fixture:admin', 'fixture:read'],
+        ['fixture:owner', 'fixture:read'],
+      ],
+      FixtureController_open: [],
+      AnyTokenController_both: [
+        ['a', 'c'],
+        ['a', 'd'],
+        ['b', 'c'],
+        ['b', 'd'],
+      ],
+      AnyTokenController_plain: [[]],
+    });
+  });
+
+  checkDocumentAgainstGuards(
+    () => ({ app, server, document }),
+    () => authority,
+  );
+});

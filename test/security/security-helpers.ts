@@ -1,0 +1,132 @@
+import { afterAll, beforeAll } from '@jest/globals';
+import request from 'supertest';
+import { request as httpRequest, type Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import type { Server as NetServer } from 'node:net';
+import type { TestAuthority } from '../../src/auth/testing/index.js';
+import { startApiWithAuthority, type ApiWithAuthority } from '../support/api-with-authority.js';
+
+/**
+ * Small helpers shared by the adversarial specs. Tokens come from the kit (`TestAuthority.mint`,
+ * `signJws`, `generateTestKey`); these only send them and take them apart.
+ */
+
+/**
+ * Starts the app for the enclosing `describe` (in its `beforeAll`) and closes it afterwards; the
+ * JWKS fetch count starts at zero once it is warm. Passport keeps strategies in one global
+ * registry, so the app built last serves every guard in the process: give each `describe` its own
+ * app and never interleave two.
+ */
+export function serveApi(
+  authority: () => TestAuthority,
+  options: Parameters<typeof startApiWithAuthority>[1] = {},
+): void {
+  let api: ApiWithAuthority | undefined;
+  beforeAll(async () => {
+    api = await startApiWithAuthority(authority(), options);
+    current = api;
+    authority().resetFetches();
+  });
+  afterAll(async () => {
+    current = undefined;
+    await api?.close();
+  });
+}
+
+let current: ApiWithAuthority | undefined;
+
+/** The app the enclosing `describe` started with `serveApi`. */
+export function api(): ApiWithAuthority {
+  if (!current) throw new Error('no app: call serveApi() in the describe');
+  return current;
+}
+
+/** GET `path` (default `/api/me`, which any valid token may call) with `Authorization: Bearer`. */
+export const callWith = (server: Server, token: string, path = '/api/me') =>
+  request(server).get(path).set('Authorization', `Bearer ${token}`);
+
+/** The three segments of a compact JWS. */
+export function segmentsOf(token: string): { header: string; payload: string; signature: string } {
+  const [header, payload, signature] = token.split('.');
+  return { header, payload, signature };
+}
+
+/** The same token with its signature replaced. */
+export const withSignature = (token: string, signature: Buffer | string) =>
+  `${token.slice(0, token.lastIndexOf('.'))}.${typeof signature === 'string' ? signature : signature.toString('base64url')}`;
+
+/** Flips one bit in the middle of the signature: the token still parses, the signature fails. */
+export function tamperSignature(token: string): string {
+  const sig = Buffer.from(segmentsOf(token).signature, 'base64url');
+  sig[sig.length >> 1] ^= 0x01;
+  return withSignature(token, sig);
+}
+
+/** A raw HTTP answer as the client saw it, before any library tidied it. */
+export interface RawAnswer {
+  status: number;
+  rawHeaders: string[];
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  text: string;
+}
+
+/**
+ * Sends a request with exactly these header lines, in this order, duplicates included (supertest
+ * folds duplicates). `headers` is flat: name, value, name, value... `Host` is added if absent.
+ */
+export function rawRequest(
+  url: string,
+  path: string,
+  headers: string[],
+  method = 'GET',
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, url);
+    const lines = headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')
+      ? headers
+      : ['Host', target.host, ...headers];
+    const req = httpRequest(target, { method, headers: lines }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        resolve({
+          status: res.statusCode ?? 0,
+          rawHeaders: res.rawHeaders,
+          headers: res.headers,
+          body,
+          text,
+        });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A loopback TCP server that only counts connections: nothing should ever call it. */
+export async function startTrap(): Promise<{
+  url: string;
+  hits: () => number;
+  close(): Promise<void>;
+}> {
+  let hits = 0;
+  const server: NetServer = createServer((socket) => {
+    hits++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits: () => hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,7 +1,7 @@
 import type { BearerSource } from './core/bearer-token.js';
-import type { DecodedToken } from './core/access-token.js';
+import type { DecodedToken, KeyResolver, TokenPolicy } from './core/access-token.js';
 import type { Principal } from './core/principal.js';
-import { BEARER_TOKEN, DECODED_TOKEN } from './auth.constants.js';
+import { BEARER_TOKEN, DECODED_TOKEN, TOKEN_VERIFIER } from './auth.constants.js';
 
 /**
  * The parts of a request the auth layer touches, for Express (`IncomingMessage`) and Fastify
@@ -15,6 +15,7 @@ export interface AuthRequest {
   user?: Principal;
   [BEARER_TOKEN]?: string;
   [DECODED_TOKEN]?: DecodedToken;
+  [TOKEN_VERIFIER]?: TokenVerifier;
 }
 
 export function bearerSource(req: AuthRequest): BearerSource {
@@ -23,4 +24,10 @@ export function bearerSource(req: AuthRequest): BearerSource {
     query: req.query,
     body: req.body,
   };
+}
+
+/** The rules of the `AuthModule` whose guard is handling the request. */
+export interface TokenVerifier {
+  policy: TokenPolicy;
+  resolveKey: KeyResolver;
 }

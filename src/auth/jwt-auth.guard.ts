@@ -1,13 +1,20 @@
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { AUTH_OPTIONS, BEARER_TOKEN, DECODED_TOKEN, TOKEN_POLICY } from './auth.constants.js';
-import { bearerSource, type AuthRequest } from './auth-request.js';
+import {
+  AUTH_OPTIONS,
+  BEARER_TOKEN,
+  DECODED_TOKEN,
+  TOKEN_POLICY,
+  TOKEN_VERIFIER,
+} from './auth.constants.js';
+import { bearerSource, type AuthRequest, type TokenVerifier } from './auth-request.js';
 import type { ResolvedAuthOptions } from './auth-options.interface.js';
 import { checkLifetime, summarize, type TokenPolicy } from './core/access-token.js';
 import type { InvalidTokenError } from './core/bearer-errors.js';
 import { extractBearerToken } from './core/bearer-token.js';
 import type { Principal } from './core/principal.js';
 import { VerifiedTokenCache } from './core/verified-token-cache.js';
+import { AuthorityClient } from './keys/authority-client.js';
 import { toBearerError } from './core/verification-failure.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 
@@ -26,13 +33,17 @@ import { RouteAuthMetadata } from './route-auth-metadata.js';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  private readonly verifier: TokenVerifier;
+
   constructor(
     private readonly routes: RouteAuthMetadata,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     @Inject(TOKEN_POLICY) private readonly policy: TokenPolicy,
     private readonly cache: VerifiedTokenCache,
+    authority: AuthorityClient,
   ) {
     super();
+    this.verifier = { policy, resolveKey: authority.resolveKey };
   }
 
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -65,6 +76,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   ): Promise<boolean> {
     const generation = this.cache.generation;
     request[BEARER_TOKEN] = token;
+    request[TOKEN_VERIFIER] = this.verifier;
     await super.canActivate(context);
     const decoded = request[DECODED_TOKEN];
     if (key !== undefined && request.user && decoded) {

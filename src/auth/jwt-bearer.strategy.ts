@@ -3,7 +3,13 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { KeyObject } from 'node:crypto';
 import type { Algorithm } from 'jsonwebtoken';
 import { Strategy } from 'passport-jwt';
-import { BEARER_TOKEN, DECODED_TOKEN, TOKEN_POLICY } from './auth.constants.js';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  BEARER_TOKEN,
+  DECODED_TOKEN,
+  TOKEN_POLICY,
+  TOKEN_VERIFIER,
+} from './auth.constants.js';
 import type { AuthRequest } from './auth-request.js';
 import { checkClaims, inspectAccessToken, type TokenPolicy } from './core/access-token.js';
 import type { Principal } from './core/principal.js';
@@ -20,7 +26,11 @@ const asSecret = (key: KeyObject) => key as unknown as Buffer;
  * issuer before any key lookup, then the key and its fit with the algorithm); passport-jwt
  * verifies the signature with that `KeyObject` and the algorithm allowlist; `validate` checks the
  * claims (`checkClaims`) and builds the principal.
- * The token itself comes from the guard, which extracted it by RFC 6750's rules.
+ * The token itself comes from the guard, which extracted it by RFC 6750's rules, together with its
+ * module's policy and key resolver (`TOKEN_VERIFIER`): Passport registers strategies process-wide,
+ * so in a process with two apps this instance may be the other app's. passport-jwt is given every
+ * asymmetric algorithm; the policy's own allowlist is enforced before any key is looked up, and
+ * `key_fits` binds the algorithm to the key.
  */
 @Injectable()
 export class JwtBearerStrategy extends PassportStrategy(Strategy, 'jwt') {
@@ -28,10 +38,12 @@ export class JwtBearerStrategy extends PassportStrategy(Strategy, 'jwt') {
     @Inject(TOKEN_POLICY) private readonly policy: TokenPolicy,
     authority: AuthorityClient,
   ) {
+    const own = { policy, resolveKey: authority.resolveKey };
     super({
       jwtFromRequest: (req: AuthRequest) => req[BEARER_TOKEN] ?? null,
       secretOrKeyProvider: (req: AuthRequest, token: string, done: KeyDone) => {
-        inspectAccessToken(token, policy, authority.resolveKey, undefined, {
+        const verifier = req[TOKEN_VERIFIER] ?? own;
+        inspectAccessToken(token, verifier.policy, verifier.resolveKey, undefined, {
           through: 'key_fits',
         }).then(
           ({ decoded, error, key }) => {
@@ -42,7 +54,7 @@ export class JwtBearerStrategy extends PassportStrategy(Strategy, 'jwt') {
           (error: unknown) => done(error),
         );
       },
-      algorithms: [...policy.algorithms] as Algorithm[],
+      algorithms: [...ASYMMETRIC_ALGORITHMS] as Algorithm[],
       ignoreExpiration: true,
       jsonWebTokenOptions: { ignoreNotBefore: true },
       passReqToCallback: true,
@@ -50,7 +62,8 @@ export class JwtBearerStrategy extends PassportStrategy(Strategy, 'jwt') {
   }
 
   validate(req: AuthRequest, claims: Record<string, unknown>): Principal {
-    checkClaims(claims, this.policy, Date.now() / 1000, req[DECODED_TOKEN]?.summary);
+    const policy = req[TOKEN_VERIFIER]?.policy ?? this.policy;
+    checkClaims(claims, policy, Date.now() / 1000, req[DECODED_TOKEN]?.summary);
     return toPrincipal(claims);
   }
 }

@@ -7,7 +7,8 @@ import {
   signJws,
 } from '../../src/auth/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
-import { api, rawRequest, serveApi, tamperSignature, type RawAnswer } from './security-helpers.js';
+import { rawRequest, type RawAnswer } from '../support/raw-request.js';
+import { api, serveApi, tamperSignature } from './security-helpers.js';
 
 /**
  * Answers that can't be abused (RFC 6750 §3): whatever a token holds, the challenge stays one
@@ -25,7 +26,7 @@ const WELL_FORMED_CHALLENGE =
 const HOSTILE = 'x"\\ \r\nX-Injected: yes\r\n\r\n<script>é€\u2028\u0000';
 
 const send = (value: string, path = '/api/me') =>
-  rawRequest(api().url as string, path, ['Authorization', value]);
+  rawRequest(`${api().url}${path}`, { headers: ['Authorization', value] });
 
 function headerNames(res: RawAnswer): string[] {
   return res.rawHeaders.filter((_, i) => i % 2 === 0).map((h) => h.toLowerCase());

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import request from 'supertest';
 import { TestAuthority } from '../../src/auth/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
-import { api, callWith, rawRequest, serveApi } from './security-helpers.js';
+import { rawRequest } from '../support/raw-request.js';
+import { api, callWith, serveApi } from './security-helpers.js';
 
 /**
  * RFC 6750 §2.1 and §3.1 at the door: the scheme is case-insensitive and takes exactly one
@@ -82,11 +83,9 @@ describe('the Authorization header', () => {
 describe('several Authorization headers (sent raw: supertest would fold them)', () => {
   serveApi(() => authority, { logger, listen: true });
   const send = (...values: string[]) =>
-    rawRequest(
-      api().url as string,
-      '/api/me',
-      values.flatMap((v, i) => [i % 2 ? 'authorization' : 'Authorization', v]),
-    );
+    rawRequest(`${api().url}/api/me`, {
+      headers: values.flatMap((v, i) => [i % 2 ? 'authorization' : 'Authorization', v]),
+    });
 
   it.each([
     ['the same token twice', () => [`Bearer ${token}`, `Bearer ${token}`]],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from '@jest/globals';
 import request from 'supertest';
-import { request as httpRequest, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Server as NetServer } from 'node:net';
 import type { TestAuthority } from '../../src/auth/testing/index.js';
@@ -60,55 +60,6 @@ export function tamperSignature(token: string): string {
   const sig = Buffer.from(segmentsOf(token).signature, 'base64url');
   sig[sig.length >> 1] ^= 0x01;
   return withSignature(token, sig);
-}
-
-/** A raw HTTP answer as the client saw it, before any library tidied it. */
-export interface RawAnswer {
-  status: number;
-  rawHeaders: string[];
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-  text: string;
-}
-
-/**
- * Sends a request with exactly these header lines, in this order, duplicates included (supertest
- * folds duplicates). `headers` is flat: name, value, name, value... `Host` is added if absent.
- */
-export function rawRequest(
-  url: string,
-  path: string,
-  headers: string[],
-  method = 'GET',
-): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(path, url);
-    const lines = headers.some((h, i) => i % 2 === 0 && h.toLowerCase() === 'host')
-      ? headers
-      : ['Host', target.host, ...headers];
-    const req = httpRequest(target, { method, headers: lines }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text
-        }
-        resolve({
-          status: res.statusCode ?? 0,
-          rawHeaders: res.rawHeaders,
-          headers: res.headers,
-          body,
-          text,
-        });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** A loopback TCP server that only counts connections: nothing should ever call it. */

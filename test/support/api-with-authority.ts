@@ -1,11 +1,9 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AppModule } from '../../src/app.module.js';
-import { configureApp } from '../../src/app.setup.js';
 import { AuthorityClient, type AuthModuleOptions } from '../../src/auth/index.js';
 import { useTestAuthority, type TestAuthority } from '../../src/auth/testing/index.js';
+import { startApi } from './test-api.js';
 
 export interface ApiWithAuthority {
   app: INestApplication;
@@ -35,19 +33,11 @@ export async function startApiWithAuthority(
     warm?: boolean;
   } = {},
 ): Promise<ApiWithAuthority> {
-  const saved = { ...process.env };
-  Object.assign(process.env, { LOG_LEVEL: 'silent' }, authority.env());
-  let app: INestApplication;
-  try {
-    const builder = Test.createTestingModule({ imports: [AppModule.forRoot()] });
-    const moduleRef = await useTestAuthority(builder, authority, options.auth).compile();
-    app = configureApp(moduleRef.createNestApplication({ logger: false }));
-    // After configureApp, which installs the app's own (pino) logger.
-    if (options.logger) app.useLogger(options.logger);
-  } finally {
-    process.env = saved;
-  }
-  await app.init();
+  const { app } = await startApi(authority.env(), {
+    override: (builder) => useTestAuthority(builder, authority, options.auth),
+  });
+  // After start-up, which installs the app's own (pino) logger.
+  if (options.logger) app.useLogger(options.logger);
   const authorityClient = app.get(AuthorityClient);
   if (options.warm !== false) await authorityClient.check();
   let url: string | undefined;

@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
 import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { AppModule } from '../src/app.module.js';
-import { configureApp } from '../src/app.setup.js';
 import { TestAuthority } from '../src/auth/testing/index.js';
-import { appSettingsFromEnv, httpAdapterOptions } from '../src/config/app.config.js';
+import { appSettingsFromEnv } from '../src/config/app.config.js';
 import { loggingParams } from '../src/logging/logging.options.js';
+import { startApi } from './support/test-api.js';
 
 /**
- * `configureApp` on Fastify, built the way `main.ts` would with `new FastifyAdapter(httpAdapterOptions())`:
+ * `configureApp` on Fastify, built as `main.ts` builds it with `HTTP_ADAPTER=fastify`:
  * the docs, helmet, CORS, the body limit and request ids behave as on Express.
  */
 describe('production manners on Fastify', () => {
@@ -29,29 +26,15 @@ describe('production manners on Fastify', () => {
       BODY_LIMIT: '1kb',
       LOG_LEVEL: 'info',
     };
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
-    try {
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot()] })
-        .overrideProvider(PARAMS_PROVIDER_TOKEN)
-        .useValue(
+    ({ app, server } = await startApi(env, {
+      adapter: 'fastify',
+      override: (builder) =>
+        builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useValue(
           loggingParams(appSettingsFromEnv({ ...env, LOG_FORMAT: 'json' }), {
             write: (line: string) => void written.push(line),
           }),
-        )
-        .compile();
-      app = configureApp(
-        moduleRef.createNestApplication<NestFastifyApplication>(
-          new FastifyAdapter(httpAdapterOptions(env)),
-          { logger: false },
         ),
-      );
-      await app.init();
-      await (app as NestFastifyApplication).getHttpAdapter().getInstance().ready();
-      server = app.getHttpServer() as Server;
-    } finally {
-      process.env = saved;
-    }
+    }));
   });
   afterAll(async () => {
     await app?.close();

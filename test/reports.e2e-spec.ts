@@ -3,11 +3,10 @@ import { Controller, Get } from '@nestjs/common';
 import { Scopes } from '../src/auth/index.js';
 import { startTestApp, type TestApp } from '../src/auth/testing/index.js';
 
+@Scopes('reports:read')
 @Controller('reports')
 class ReportsController {
-  @Scopes('reports:read')
-  @Get()
-  list() {
+  @Get() list() {
     return [{ id: 'r1', title: 'Q3' }];
   }
 }

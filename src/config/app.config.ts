@@ -2,8 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import { AuthConfigurationError } from '../auth/index.js';
 import { requestIdOf } from '../logging/request-id.js';
-
-type Env = Record<string, string | undefined>;
+import { blank, list, type Env } from './env.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -24,30 +23,24 @@ export interface AppSettings {
 export const DEFAULT_BODY_LIMIT_BYTES = 100 * 1024;
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
-const blank = (v: string | undefined): v is undefined => v === undefined || v.trim() === '';
 
 function origins(v: string | undefined): string[] {
-  if (blank(v)) return [];
-  return v
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((origin) => {
-      if (origin === '*') return origin;
-      let url: URL | undefined;
-      try {
-        url = new URL(origin);
-      } catch {
-        url = undefined;
-      }
-      if (!url || url.origin !== origin || !/^https?:$/.test(url.protocol)) {
-        throw new AuthConfigurationError(
-          'CORS_ORIGINS',
-          `${origin} is not an origin like https://app.example.com (scheme and host, no path)`,
-        );
-      }
-      return origin;
-    });
+  return (list(v) ?? []).map((origin) => {
+    if (origin === '*') return origin;
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.origin !== origin || !/^https?:$/.test(url.protocol)) {
+      throw new AuthConfigurationError(
+        'CORS_ORIGINS',
+        `${origin} is not an origin like https://app.example.com (scheme and host, no path)`,
+      );
+    }
+    return origin;
+  });
 }
 
 function bodyLimit(v: string | undefined): number {

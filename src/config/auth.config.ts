@@ -3,8 +3,7 @@ import type { AuthModuleOptions } from '../auth/index.js';
 import { AuthConfigurationError, resolveAuthOptions, type SettingNames } from '../auth/index.js';
 import { appSettingsFromEnv } from './app.config.js';
 import { HTTP_ADAPTERS, httpAdapterName } from './http-adapter.config.js';
-
-type Env = Record<string, string | undefined>;
+import { blank, list, type Env } from './env.js';
 
 /** The environment variables behind each option; errors name these. */
 export const AUTH_ENV: SettingNames & Record<string, string> = {
@@ -20,8 +19,6 @@ export const AUTH_ENV: SettingNames & Record<string, string> = {
   tokenCacheSize: 'AUTH_TOKEN_CACHE_SIZE',
 };
 
-const blank = (v: string | undefined): v is undefined => v === undefined || v.trim() === '';
-
 function bool(env: Env, name: string): boolean | undefined {
   const v = env[name];
   if (blank(v)) return undefined;
@@ -36,15 +33,6 @@ function int(env: Env, name: string): number | undefined {
   if (blank(v)) return undefined;
   if (!/^\d+$/.test(v.trim())) throw new AuthConfigurationError(name, `${v} is not a whole number`);
   return Number(v);
-}
-
-function list(v: string | undefined): string[] | undefined {
-  return blank(v)
-    ? undefined
-    : v
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
 }
 
 /** Reads `AuthModuleOptions` from the environment. Malformed values throw, naming the variable. */

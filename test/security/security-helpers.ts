@@ -13,9 +13,8 @@ import { startApiWithAuthority, type ApiWithAuthority } from '../support/api-wit
 
 /**
  * Starts the app for the enclosing `describe` (in its `beforeAll`) and closes it afterwards; the
- * JWKS fetch count starts at zero once it is warm. Passport keeps strategies in one global
- * registry, so the app built last serves every guard in the process: give each `describe` its own
- * app and never interleave two.
+ * JWKS fetch count starts at zero once it is warm. One app per `describe`, so each group's
+ * options and fetch counts are its own.
  */
 export function serveApi(
   authority: () => TestAuthority,

@@ -1,5 +1,5 @@
 /**
- * Jest runs in ESM mode because every @nestjs/* 12 package is ESM-only (see README, "Development").
+ * Jest runs in ESM mode because every @nestjs/* 12 package is ESM-only (see docs/development.md).
  * ts-jest only transpiles here; `npm run lint` type-checks with tsc.
  * @type {import('jest').Config}
  */

@@ -3,7 +3,7 @@
 //
 // Measures the built API (dist/main.js, one process per adapter) under autocannon load on
 // loopback, against an authorization server this script starts itself. See
-// docs/readme/performance.md for what each scenario means.
+// docs/performance.md for what each scenario means.
 import autocannon from 'autocannon';
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';

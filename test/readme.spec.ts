@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 const readme = readFileSync('README.md', 'utf8');
+const configuration = readFileSync('docs/configuration.md', 'utf8');
+const pages = [
+  ['README.md', readme] as const,
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => [join('docs', f), readFileSync(join('docs', f), 'utf8')] as const),
+];
 
 /** The fenced block right after `<!-- example: <path> -->` in the README. */
 function exampleBlock(path: string): string | undefined {
@@ -26,11 +34,26 @@ describe('README', () => {
     expect(code.length).toBeLessThanOrEqual(20);
   });
 
-  it('documents every variable of .env.example', () => {
+  it('stays a front page: at most 250 lines', () => {
+    expect(readme.split('\n').length).toBeLessThanOrEqual(250);
+  });
+
+  it('documents every variable of .env.example, in its table and in docs/configuration.md', () => {
     const variables = [
       ...readFileSync('.env.example', 'utf8').matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm),
     ];
     expect(variables.length).toBeGreaterThan(5);
-    for (const [, name] of variables) expect(readme).toContain(`\`${name}\``);
+    for (const [, name] of variables) {
+      expect(readme).toContain(`| \`${name}\``);
+      expect(configuration).toContain(`\`${name}\``);
+    }
+  });
+});
+
+describe('README.md and docs/', () => {
+  // Counts and times go stale; a measured figure belongs in docs/performance.md with its date.
+  it.each(pages)('%s quotes no test count and no suite run time', (_file, text) => {
+    expect(text).not.toMatch(/\b\d[\d,]* (?:tests|test cases|cases|test files|spec files)\b/i);
+    expect(text).not.toMatch(/\b(?:takes|took) about \d/i);
   });
 });

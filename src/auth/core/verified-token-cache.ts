@@ -11,7 +11,7 @@ export interface VerifiedEntry {
   exp: number;
 }
 
-/** Default `tokenCacheSize`: about 1.5 MB of entries; see docs/readme/performance.md for sizing. */
+/** Default `tokenCacheSize`: about 1.4 MB of entries; see docs/performance.md for sizing. */
 export const DEFAULT_TOKEN_CACHE_SIZE = 2_000;
 
 /**

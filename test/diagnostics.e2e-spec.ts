@@ -7,7 +7,7 @@ import { TestAuthority, parseChallenge } from '../src/auth/testing/index.js';
 import { CaptureLogger } from './support/capture-logger.js';
 import { startApi } from './support/test-api.js';
 
-/**
+/*
  * The 401 names its cause. The API trusts a custom authorization server at `/oauth2/default`;
  * the same host also runs an Org server at its root, with its own keys, as Okta does.
  */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { AuthMessages } from '../src/auth/core/auth-messages.js';
 import { TestAuthority, generateTestKey } from '../src/auth/testing/index.js';
 
-/**
+/*
  * `npm run doctor` as a user runs it: the built CLI in a child process, configured through the
  * environment, against a loopback host laid out like Okta: the Org authorization server at the
  * root and the custom server `default` at /oauth2/default, each with its own keys. The API is

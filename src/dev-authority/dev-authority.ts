@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryAdapter } from './memory.adapter.js';
 
-/**
+/*
  * The development authorization server: a real OpenID provider (`oidc-provider`) on 127.0.0.1,
  * issuing RS256 JWT access tokens (RFC 9068) for one resource through the client_credentials
  * grant. It holds its signing key in memory only. Never started in production; the production

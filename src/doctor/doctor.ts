@@ -8,7 +8,7 @@ import { diagnose, type AuthorityFacts } from './diagnose.js';
 import { inspectOwnIssuer } from './own-issuer.js';
 import { formatReport } from './report.js';
 
-/**
+/*
  * `npm run doctor -- <token>`: would the API accept this token, and if not, exactly why and what
  * to change. It reads the API's configuration, reaches the authority through the API's own
  * `AuthorityClient`, runs the API's own ordered checks (`inspectAccessToken`), and only then, for

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { runDoctor } from './doctor.js';
 
-/**
+/*
  * Entry point of `npm run doctor -- <token>`. The token comes from the arguments or, when there
  * are none, from standard input (`npm run -s token | npm run doctor`), which keeps it out of the
  * shell history. Configuration: `.env` when present, the environment winning, as for the API.

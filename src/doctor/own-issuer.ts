@@ -3,7 +3,7 @@ import { discover } from '../auth/keys/discovery.js';
 import { AuthorityFetchError, type FetchLimits } from '../auth/keys/fetch-json.js';
 import { DEFAULT_KEY_STORE_OPTIONS, JwksKeyStore } from '../auth/keys/jwks-key-store.js';
 
-/**
+/*
  * What the token's OWN issuer publishes. Only the doctor asks, because a person asked it to; the
  * API never follows a URL from a token. The one URL taken from the token is its `iss`, and only
  * for that issuer's discovery document (whose `issuer` must equal it); the JWKS comes from that

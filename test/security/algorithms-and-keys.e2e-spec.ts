@@ -18,7 +18,7 @@ import {
   withSignature,
 } from './security-helpers.js';
 
-/**
+/*
  * RFC 8725 §3.1–3.2 and the classic forgeries: `alg: none` (CVE-2015-9235), HS* signed with the
  * public key (CVE-2016-10555, CVE-2022-23541), a token alg that does not fit its key, keys that
  * must never verify anything, key-pointing header parameters (CVE-2018-0114), `crit` and `b64`

@@ -10,7 +10,7 @@ import { CaptureLogger } from '../support/capture-logger.js';
 import { rawRequest, type RawAnswer } from '../support/raw-request.js';
 import { api, serveApi, tamperSignature } from './security-helpers.js';
 
-/**
+/*
  * Answers that can't be abused (RFC 6750 §3): whatever a token holds, the challenge stays one
  * well-formed header of printable ASCII without `"` or `\`, nothing from the token can add a
  * header, and no token, signature or token segment ever appears in a response or a log line.

@@ -5,7 +5,7 @@ import { CaptureLogger } from '../support/capture-logger.js';
 import { rawRequest } from '../support/raw-request.js';
 import { api, callWith, serveApi } from './security-helpers.js';
 
-/**
+/*
  * RFC 6750 §2.1 and §3.1 at the door: the scheme is case-insensitive and takes exactly one
  * b64token; anything else that claims to be Bearer is 400 `invalid_request`; another scheme is
  * a bare 401 challenge. Node keeps only the first of duplicated headers in `req.headers`, so the

@@ -5,7 +5,7 @@ import { startApi } from '../support/test-api.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { api, callWith, serveApi } from './security-helpers.js';
 
-/**
+/*
  * RFC 7519 §4.1, RFC 8725 §3.8–3.11 and RFC 9068 §4: what a correctly signed token must also
  * say. `exp` required and a valid NumericDate, `nbf` honoured with the clock skew, `iss` and `aud`
  * compared exactly, a payload that is a JSON object, an access-token `typ`, and no ID tokens.

@@ -6,7 +6,7 @@ import { startApiWithAuthority, type ApiWithAuthority } from '../support/api-wit
 import { CaptureLogger } from '../support/capture-logger.js';
 import { tamperSignature } from './security-helpers.js';
 
-/**
+/*
  * A load of forged tokens over loopback: a few thousand requests of mixed kinds, 50 at a time.
  * The process must answer every one 401 `invalid_token` (never 5xx, never a hang), spend no more
  * JWKS fetches than the refresh budget allows, and serve genuine tokens afterwards.

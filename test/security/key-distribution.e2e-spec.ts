@@ -12,7 +12,7 @@ import { startApiWithAuthority, type ApiWithAuthority } from '../support/api-wit
 import { CaptureLogger } from '../support/capture-logger.js';
 import { callWith } from './security-helpers.js';
 
-/**
+/*
  * Key distribution on bad days, counted at the authority: one fetch on a cold start (single
  * flight), a rotation found on its first request with one shared refetch, a flood of unknown
  * kids held to the refresh budget (10 at once, 10 a minute), known keys kept while the JWKS is

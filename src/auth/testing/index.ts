@@ -1,4 +1,4 @@
-/**
+/*
  * The test kit: a loopback authority that mints real tokens, ready-made bad tokens, fault
  * switches, and Jest matchers for RFC 6750 answers. For tests only; production code never
  * imports this folder (the build leaves it out).

@@ -1,29 +1,30 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { Server } from 'node:http';
-import type { INestApplication } from '@nestjs/common';
+import type { TestApp } from '../src/auth/testing/index.js';
 import { startDevAuthority, type DevAuthority } from '../src/dev-authority/dev-authority.js';
-import type { HttpAdapterName } from '../src/config/http-adapter.config.js';
+import type { HttpAdapterName } from '../src/config/http.settings.js';
 import { startApi } from './support/test-api.js';
 
 describe.each<[HttpAdapterName]>([['express'], ['fastify']])(
   'on %s, with tokens from a real OpenID provider (oidc-provider, client_credentials)',
   (adapter) => {
     let authority: DevAuthority;
-    let app: INestApplication;
+    let api: TestApp;
     let server: Server;
     const tokens: Record<string, string> = {};
 
     beforeAll(async () => {
       authority = await startDevAuthority({ port: 0 });
-      ({ app, server } = await startApi(
-        {
-          AUTH_AUTHORITY: authority.issuer,
-          AUTH_AUDIENCE: authority.audience,
-          AUTH_REQUIRE_HTTPS_METADATA: 'false',
+      api = await startApi({
+        adapter,
+        auth: {
+          authority: authority.issuer,
+          audience: authority.audience,
+          requireHttpsMetadata: false,
         },
-        { adapter },
-      ));
+      });
+      server = api.server;
       tokens.read = await authority.token(['messages:read']);
       tokens.write = await authority.token(['messages:write']);
       tokens.both = await authority.token(['messages:read', 'messages:write']);
@@ -31,7 +32,7 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])(
     });
 
     afterAll(async () => {
-      await app?.close();
+      await api?.close();
       await authority?.close();
     });
 

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { AuthMessages } from '../src/auth/core/auth-messages.js';
 import { TestAuthority, generateTestKey } from '../src/auth/testing/index.js';
+import { authorityEnv } from './support/authority-env.js';
 
 /*
  * `npm run doctor` as a user runs it: the built CLI in a child process, configured through the
@@ -26,7 +27,7 @@ interface Run {
 /** Runs the CLI without blocking this process, which serves the authority the CLI calls. */
 function doctor(
   args: string[],
-  env: Record<string, string> = custom.env(),
+  env: Record<string, string> = authorityEnv(custom),
   stdin?: string,
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -173,7 +174,7 @@ describe('npm run doctor', () => {
   });
 
   it('reads the token from standard input, Bearer prefix and all', async () => {
-    const run = await doctor([], custom.env(), `Bearer ${custom.mint()}\n`);
+    const run = await doctor([], authorityEnv(custom), `Bearer ${custom.mint()}\n`);
     expect(run.code).toBe(0);
   });
 
@@ -195,7 +196,7 @@ describe('npm run doctor', () => {
   });
 
   it('exits 2 naming the variable when the configuration cannot be right', async () => {
-    const run = await doctor([custom.mint()], { ...custom.env(), AUTH_AUDIENCE: '' });
+    const run = await doctor([custom.mint()], { ...authorityEnv(custom), AUTH_AUDIENCE: '' });
     expect(run.code).toBe(2);
     expect(run.out).toContain('Configuration error: AUTH_AUDIENCE: is required');
   });

@@ -145,7 +145,7 @@ describe('OpenAPI document of the app (/docs, /docs-json)', () => {
 
   beforeAll(async () => {
     authority = await TestAuthority.start();
-    ({ app, server } = await startApi(authority.env()));
+    ({ app, server } = await startApi({ authority }));
     document = (await request(server).get('/docs-json').expect(200)).body as OpenAPIObject;
   });
   afterAll(async () => {

@@ -1,9 +1,13 @@
 import { inspectAccessToken } from '../auth/core/access-token.js';
 import { AuthConfigurationError, resolveAuthOptions, toTokenPolicy } from '../auth/auth-options.js';
+import type { AuthModuleOptions, ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { AuthorityClient } from '../auth/keys/authority-client.js';
 import { DEFAULT_FETCH_LIMITS } from '../auth/keys/fetch-json.js';
-import { AUTH_ENV, authOptionsFromEnv, validateEnvironment } from '../config/auth.config.js';
-import { DEV_DEFAULTS } from '../dev-authority/dev-authority.js';
+import { configurationErrorOf } from '../config/auth.settings.js';
+import { ConfigurationError } from '../config/configuration.error.js';
+import { blank, type Env } from '../config/env.js';
+import { settingsFromEnv } from '../config/settings.js';
+import { developmentSettings } from '../dev/development.settings.js';
 import { diagnose, type AuthorityFacts } from './diagnose.js';
 import { inspectOwnIssuer } from './own-issuer.js';
 import { formatReport } from './report.js';
@@ -14,8 +18,6 @@ import { formatReport } from './report.js';
  * `AuthorityClient`, runs the API's own ordered checks (`inspectAccessToken`), and only then, for
  * a foreign issuer or an unknown kid, looks at what the token's own issuer publishes.
  */
-
-type Env = Record<string, string | undefined>;
 
 export interface DoctorOutcome {
   /** 0 accepted; 1 refused because of the token; 2 could not tell (configuration, authority). */
@@ -33,19 +35,27 @@ export function normalizeInput(input: string): string {
     .trim();
 }
 
-/** Like `npm start`: without AUTH_AUTHORITY (outside production), the development authority. */
-function withDevelopmentDefaults(env: Env): { env: Env; notes: string[] } {
-  if (env.AUTH_AUTHORITY?.trim() || env.NODE_ENV === 'production') return { env, notes: [] };
-  const port = env.DEV_AUTHORITY_PORT?.trim() || String(DEV_DEFAULTS.port);
+/** The API's auth options, as `npm start` would have them: the development ones without AUTH_AUTHORITY. */
+function configuredAuth(env: Env): { auth: AuthModuleOptions; notes: string[] } {
+  if (!blank(env.AUTH_AUTHORITY)) return { auth: settingsFromEnv(env, false).auth, notes: [] };
   return {
-    env: {
-      ...env,
-      AUTH_AUTHORITY: `http://127.0.0.1:${port}`,
-      AUTH_AUDIENCE: env.AUTH_AUDIENCE?.trim() || DEV_DEFAULTS.audience,
-      AUTH_REQUIRE_HTTPS_METADATA: 'false',
-    },
+    auth: developmentSettings(env, false).auth,
     notes: ['AUTH_AUTHORITY is not set: checking against the development authority of npm start'],
   };
+}
+
+/** The checked options, or the configuration error told in the operator's terms. */
+function resolveConfiguration(
+  env: Env,
+): { options: ResolvedAuthOptions; notes: string[] } | { error: ConfigurationError } {
+  try {
+    const { auth, notes } = configuredAuth(env);
+    return { options: resolveAuthOptions(auth), notes };
+  } catch (error) {
+    const problem = error instanceof AuthConfigurationError ? configurationErrorOf(error) : error;
+    if (problem instanceof ConfigurationError) return { error: problem };
+    throw error;
+  }
 }
 
 function peekJweHeader(token: string): Record<string, unknown> | undefined {
@@ -84,22 +94,19 @@ async function authorityFacts(client: AuthorityClient): Promise<AuthorityFacts> 
 
 export async function runDoctor(
   input: string,
-  rawEnv: Env,
+  env: Env,
   nowSeconds = Date.now() / 1000,
 ): Promise<DoctorOutcome> {
   const token = normalizeInput(input);
   if (token === '') {
     return { exitCode: 2, text: 'Usage: npm run doctor -- <token>   (or pipe the token in)' };
   }
-  const { env, notes } = withDevelopmentDefaults(rawEnv);
-  let options;
-  try {
-    validateEnvironment(env);
-    options = resolveAuthOptions(authOptionsFromEnv(env), AUTH_ENV);
-  } catch (error) {
-    if (!(error instanceof AuthConfigurationError)) throw error;
-    return { exitCode: 2, text: `Configuration error: ${error.message}. See .env.example.` };
+  const configuration = resolveConfiguration(env);
+  if ('error' in configuration) {
+    const { message } = configuration.error;
+    return { exitCode: 2, text: `Configuration error: ${message}. See .env.example.` };
   }
+  const { options, notes } = configuration;
   const policy = toTokenPolicy(options);
   const client = AuthorityClient.fromOptions(options);
   const limits = { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs };

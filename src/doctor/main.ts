@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { readEnvironment } from '../config/env.js';
 import { runDoctor } from './doctor.js';
 
 /*
@@ -14,7 +14,6 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
   const args = process.argv.slice(2);
   if (args[0] === '-h' || args[0] === '--help') {
     console.log('Usage: npm run doctor -- <token>   (or pipe the token in on standard input)');
@@ -22,7 +21,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const input = args.length > 0 ? args.join(' ') : await readStdin();
-  const { exitCode, text } = await runDoctor(input, process.env);
+  const { exitCode, text } = await runDoctor(input, readEnvironment());
   console.log(text);
   return exitCode;
 }

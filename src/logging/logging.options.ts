@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import type { AppSettings } from '../config/app.config.js';
+import type { LogSettings } from '../config/log.settings.js';
 import { requestIdOf } from './request-id.js';
 
 /** What never reaches a log line. Tokens in the URL are handled by `redactUrl`. */
@@ -50,9 +50,9 @@ const PRETTY = {
  * `nestjs-pino` parameters: JSON lines (or pino-pretty in development) at `LOG_LEVEL`, one line
  * per request with its id, and no credentials. `destination` lets tests read what is written.
  */
-export function loggingParams(settings: AppSettings, destination?: DestinationStream): Params {
+export function loggingParams(log: LogSettings, destination?: DestinationStream): Params {
   const options = {
-    level: settings.logLevel,
+    level: log.level,
     genReqId: requestId,
     redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
     serializers: {
@@ -69,7 +69,7 @@ export function loggingParams(settings: AppSettings, destination?: DestinationSt
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
       error || res.statusCode >= 500 ? 'error' : 'info',
     transport:
-      settings.logFormat === 'pretty' && !destination
+      log.format === 'pretty' && !destination
         ? { target: 'pino-pretty', options: PRETTY }
         : undefined,
   };

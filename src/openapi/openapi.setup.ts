@@ -13,7 +13,7 @@ import {
 import {
   AUTH_OPTIONS,
   RouteAuthMetadata,
-  metadataUrls,
+  discoveryUrl,
   type ResolvedAuthOptions,
 } from '../auth/index.js';
 import { serveSwaggerUi } from './swagger-ui.js';
@@ -28,11 +28,6 @@ export interface OpenApiOptions {
    * client is local and public knowledge; never pass a real secret here.
    */
   oauthClient?: { clientId: string; clientSecret: string };
-}
-
-/** The discovery document Swagger UI reads to find the token endpoint and the scopes. */
-export function discoveryUrl(options: ResolvedAuthOptions): string {
-  return options.metadataAddress ?? metadataUrls(options.authority)[0];
 }
 
 type RouteHandler = Parameters<RouteAuthMetadata['forRoute']>[1];

@@ -7,9 +7,10 @@ import {
   generateTestKey,
   signJws,
   type Fault,
+  type TestApp,
 } from '../../src/auth/testing/index.js';
-import { startApiWithAuthority, type ApiWithAuthority } from '../support/api-with-authority.js';
 import { CaptureLogger } from '../support/capture-logger.js';
+import { startApi } from '../support/test-api.js';
 import { callWith } from './security-helpers.js';
 
 /*
@@ -28,15 +29,11 @@ const BURST = 10;
 const REFILL_PER_MINUTE = 10;
 
 let authority: TestAuthority;
-let api: ApiWithAuthority | undefined;
+let api: TestApp | undefined;
 const logger = new CaptureLogger();
 
-async function start(warm = true): Promise<ApiWithAuthority> {
-  api = await startApiWithAuthority(authority, {
-    logger,
-    warm,
-    auth: { fetchTimeoutMs: FETCH_TIMEOUT_MS },
-  });
+async function start(warm = true): Promise<TestApp> {
+  api = await startApi({ authority, logger, warm, auth: { fetchTimeoutMs: FETCH_TIMEOUT_MS } });
   if (warm) authority.resetFetches();
   return api;
 }

@@ -12,5 +12,4 @@ export {
   type Challenge,
   type HttpAnswer,
 } from './bearer-matchers.js';
-export { useTestAuthority } from './use-test-authority.js';
 export { startTestApp, type BearerClient, type TestApp, type TestAppOptions } from './test-app.js';

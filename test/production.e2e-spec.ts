@@ -3,10 +3,10 @@ import type { INestApplication } from '@nestjs/common';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer } from 'node:net';
 import request from 'supertest';
 import { TestAuthority } from '../src/auth/testing/index.js';
 import { authorityEnv } from './support/authority-env.js';
+import { freePort, until } from './support/processes.js';
 import { startApi, type StartApiOptions } from './support/test-api.js';
 
 let authority: TestAuthority;
@@ -106,23 +106,6 @@ describe('production manners over HTTP', () => {
   });
 });
 
-/** A port that was free a moment ago (the server under test binds it itself). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function until(condition: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 describe('node dist/main.js on SIGTERM', () => {
   it('finishes the request in flight, then exits', async () => {
     expect(existsSync('dist/main.js')).toBe(true);
@@ -150,7 +133,7 @@ describe('node dist/main.js on SIGTERM', () => {
             (r) => r.ok,
             () => false,
           ),
-        `the API to be ready (output: ${output})`,
+        () => `the API to be ready (output: ${output})`,
       );
 
       // A key the API hasn't seen, served slowly: the request waits on the JWKS fetch.
@@ -162,7 +145,10 @@ describe('node dist/main.js on SIGTERM', () => {
       const inFlight = fetch(`${base}/api/messages`, {
         headers: { authorization: `Bearer ${token}` },
       });
-      await until(() => authority.fetches.jwks > 0, 'the request to reach the JWKS');
+      await until(
+        () => authority.fetches.jwks > 0,
+        () => 'the request to reach the JWKS',
+      );
 
       child.kill('SIGTERM');
       const res = await inFlight;

@@ -7,7 +7,7 @@ import {
   type OnApplicationBootstrap,
   type Provider,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
 import {
@@ -23,6 +23,7 @@ import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
+import { RouteRulesCheck } from './route-rules.check.js';
 import { ScopesGuard } from './scopes.guard.js';
 
 /**
@@ -40,7 +41,7 @@ import { ScopesGuard } from './scopes.guard.js';
  */
 @Global()
 @Module({
-  imports: [PassportModule],
+  imports: [PassportModule, DiscoveryModule],
   providers: [
     { provide: TOKEN_POLICY, useFactory: toTokenPolicy, inject: [AUTH_OPTIONS] },
     {
@@ -60,6 +61,7 @@ import { ScopesGuard } from './scopes.guard.js';
       inject: [AUTH_OPTIONS, VerifiedTokenCache],
     },
     RouteAuthMetadata,
+    RouteRulesCheck,
     JwtBearerStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },

@@ -13,6 +13,7 @@ export { CurrentPrincipal } from './current-principal.decorator.js';
 export { JwtAuthGuard } from './jwt-auth.guard.js';
 export { ScopesGuard } from './scopes.guard.js';
 export { RouteAuthMetadata, type RouteAuth } from './route-auth-metadata.js';
+export { RouteRulesError } from './route-rules.error.js';
 export type { ScopeRequirement } from './core/scopes.js';
 export { AuthorityClient, type AuthorityStatus } from './keys/authority-client.js';
 export type { Principal } from './core/principal.js';

@@ -10,6 +10,7 @@ import { settingsFromEnv } from '../config/settings.js';
 import { developmentSettings } from '../dev/development.settings.js';
 import { diagnose, type AuthorityFacts } from './diagnose.js';
 import { inspectOwnIssuer } from './own-issuer.js';
+import { isLoopbackName } from './public-address.js';
 import { formatReport } from './report.js';
 
 /*
@@ -24,6 +25,9 @@ export interface DoctorOutcome {
   exitCode: 0 | 1 | 2;
   text: string;
 }
+
+export const USAGE =
+  'npm run doctor -- [--fetch-issuer] <token>   (or pipe the token in on standard input)';
 
 /** Accepts what people paste: the token, `Bearer <token>`, or a whole `Authorization:` line. */
 export function normalizeInput(input: string): string {
@@ -92,14 +96,20 @@ async function authorityFacts(client: AuthorityClient): Promise<AuthorityFacts> 
   };
 }
 
+export interface DoctorOptions {
+  /** Look at what the token's own issuer publishes (`--fetch-issuer`). Default: no. */
+  fetchIssuer?: boolean;
+  nowSeconds?: number;
+}
+
 export async function runDoctor(
   input: string,
   env: Env,
-  nowSeconds = Date.now() / 1000,
+  { fetchIssuer = false, nowSeconds = Date.now() / 1000 }: DoctorOptions = {},
 ): Promise<DoctorOutcome> {
   const token = normalizeInput(input);
   if (token === '') {
-    return { exitCode: 2, text: 'Usage: npm run doctor -- <token>   (or pipe the token in)' };
+    return { exitCode: 2, text: `Usage: ${USAGE}` };
   }
   const configuration = resolveConfiguration(env);
   if ('error' in configuration) {
@@ -114,14 +124,16 @@ export async function runDoctor(
   const authority = await authorityFacts(client);
   const inspection = await inspectAccessToken(token, policy, client.resolveKey, nowSeconds);
   authority.kids = client.keyStore?.kids ?? authority.kids;
-  // Only a person asked: look at what the token's own issuer publishes. For an unknown kid that
-  // issuer is the configured one, whose keys the API's client already holds.
+  // For an unknown kid the token's issuer is the configured one, whose keys the client holds;
+  // for a foreign issuer, what it publishes is looked at only when asked (inspectOwnIssuer).
   const ownIssuer =
     inspection.error?.reason === 'unknown_kid'
       ? { issuer: policy.issuer, kids: authority.kids, publishesKid: false }
       : inspection.decoded && inspection.error?.reason === 'wrong_issuer'
         ? await inspectOwnIssuer(token, inspection.decoded, {
+            fetchIssuer,
             requireHttps: options.requireHttpsMetadata,
+            loopbackAllowed: isLoopbackName(new URL(options.authority).hostname),
             limits,
           })
         : undefined;

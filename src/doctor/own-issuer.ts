@@ -70,7 +70,7 @@ export interface OwnIssuerOptions {
   limits: FetchLimits;
 }
 
-export const FETCH_ISSUER_HINT =
+const FETCH_ISSUER_HINT =
   "run the doctor with --fetch-issuer to look at what that issuer publishes (it is the token's word, so the doctor does not follow it unasked)";
 
 /** The issuer's discovery document, found where OpenID Connect, then RFC 8414, put it. */

@@ -34,7 +34,7 @@ export interface OpenApiOptions {
 type RouteHandler = Parameters<RouteAuthMetadata['forRoute']>[1];
 
 /** Every route handler of the app, with its controller (what the swagger scanner walks too). */
-export function routeHandlers(
+function routeHandlers(
   app: INestApplication,
 ): { controller: Type; handler: RouteHandler; name: string }[] {
   const scanner = new MetadataScanner();

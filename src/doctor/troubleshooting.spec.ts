@@ -11,7 +11,7 @@ import { ASYMMETRIC_ALGORITHMS } from '../auth/auth.constants.js';
 import { generateTestKey, signJws } from '../auth/testing/index.js';
 import { diagnose, type DoctorFacts } from './diagnose.js';
 
-/*
+/**
  * The README's troubleshooting table quotes the API and the doctor word for word. This spec
  * computes those words from the code, for the same example values, and checks the document
  * still says them: change a message and this fails until the table follows.

@@ -42,7 +42,8 @@ export interface Running {
 
 export function runNode(script: string, env: Record<string, string | undefined>): Running {
   const child = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH, ...env },
+    // An embedded database (DATA_DIR, CONTRACT.md) stays in memory, not in the repository's ./data.
+    env: { PATH: process.env.PATH, DATA_DIR: 'memory://', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -14,7 +14,7 @@ OUT="${1:-docs/swagger-ui.png}"
 
 npm run -s build
 env -u AUTH_AUTHORITY PORT="$PORT" DEV_AUTHORITY_PORT="$((PORT + 1))" LOG_LEVEL=warn LOG_FORMAT=json \
-  node dist/main.js >/dev/null 2>&1 &
+  node dist/dev/main.js >/dev/null 2>&1 &
 API_PID=$!
 PROFILE="$(mktemp -d)"
 trap 'kill "$API_PID" 2>/dev/null || true; rm -rf "$PROFILE"' EXIT

@@ -1,16 +1,21 @@
 // npm run token -- [scope ...]
 // Asks the development authority started by `npm start` for an access token (a real
 // client_credentials request) and prints it as the last line.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 
-if (existsSync('.env')) process.loadEnvFile('.env');
+// .env under the environment, as the API reads it (nothing is written to process.env).
+const env = {
+  ...(existsSync('.env') ? parseEnv(readFileSync('.env', 'utf8')) : {}),
+  ...process.env,
+};
 const dist = new URL('../dist/dev-authority/dev-authority.js', import.meta.url);
 if (!existsSync(dist)) {
   console.error('Build first: npm run build (npm start does it for you).');
   process.exit(1);
 }
 const { DEV_DEFAULTS, requestToken } = await import(dist.href);
-const port = process.env.DEV_AUTHORITY_PORT ?? DEV_DEFAULTS.port;
+const port = env.DEV_AUTHORITY_PORT || DEV_DEFAULTS.port;
 const scopes = process.argv.slice(2).length > 0 ? process.argv.slice(2) : DEV_DEFAULTS.scopes;
 try {
   const token = await requestToken(

@@ -1,32 +1,43 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
-import { ConfigModule, type ConfigType } from '@nestjs/config';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_PIPE, RouterModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { APP_SETTINGS } from './app.constants.js';
 import { AuthModule } from './auth/index.js';
-import { appSettingsFromEnv } from './config/app.config.js';
-import { authConfig, validateEnvironment } from './config/auth.config.js';
+import type { Settings } from './config/settings.js';
 import { HealthModule } from './health/health.module.js';
 import { loggingParams } from './logging/logging.options.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { ProfileModule } from './profile/profile.module.js';
 
+/** Each part reads its own part of the settings through `ConfigService`. */
+export type SettingsService = ConfigService<Settings, true>;
+
 /**
- * The API. `forRoot()` reads the environment (and `.env`) when it is called, so the process, the
- * tests and the CLI each get the configuration of their moment; a wrong one fails the build.
+ * The API, configured by `settings` (see `settingsFromEnv`) and nothing else: `ConfigModule` holds
+ * them (no `.env`, no `process.env`), and every part, `AuthModule` included, takes its own part
+ * through `ConfigService`. Options that cannot be right stop the app while it is built.
  */
 @Module({})
 export class AppModule {
-  static forRoot(): DynamicModule {
-    const settings = appSettingsFromEnv(process.env);
+  static forRoot(settings: Settings): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot(loggingParams(settings)),
-        ConfigModule.forRoot({ isGlobal: true, validate: validateEnvironment, load: [authConfig] }),
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          validatePredefined: false,
+          skipProcessEnv: true,
+          load: [() => settings],
+        }),
+        LoggerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: SettingsService) =>
+            loggingParams(config.get('log', { infer: true })),
+        }),
         AuthModule.forRootAsync({
-          inject: [authConfig.KEY],
-          useFactory: (config: ConfigType<typeof authConfig>) => config,
+          inject: [ConfigService],
+          useFactory: (config: SettingsService) => config.get('auth', { infer: true }),
         }),
         HealthModule,
         MessagesModule,
@@ -34,7 +45,6 @@ export class AppModule {
         RouterModule.register([{ path: 'api', children: [MessagesModule, ProfileModule] }]),
       ],
       providers: [
-        { provide: APP_SETTINGS, useValue: settings },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true }),

@@ -2,13 +2,14 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfigService } from '@nestjs/config';
 import { Logger } from 'nestjs-pino';
-import { AUTH_OPTIONS, type ResolvedAuthOptions } from './auth/index.js';
-import { APP_SETTINGS } from './app.constants.js';
-import type { AppSettings } from './config/app.config.js';
-import { discoveryUrl, setupOpenApi, type OpenApiOptions } from './openapi/openapi.setup.js';
+import type { SettingsService } from './app.module.js';
+import { AUTH_OPTIONS, discoveryUrl, type ResolvedAuthOptions } from './auth/index.js';
+import { setupOpenApi, type OpenApiOptions } from './openapi/openapi.setup.js';
 
 export interface ConfigureAppOptions {
+  /** Only the development entry passes these (the development authority's public client). */
   openApi?: OpenApiOptions;
 }
 
@@ -68,19 +69,19 @@ function helmetOptions(auth: ResolvedAuthOptions): Parameters<typeof helmet>[0] 
 }
 
 /**
- * Settings shared by `main.ts` and the e2e tests, so the tests exercise the app as it runs in
- * production: pino as the logger, shutdown hooks, helmet headers, CORS from `CORS_ORIGINS`, the
- * body limit, and the OpenAPI document with Swagger UI. Module-level concerns (guards, filters,
+ * What the entry points and the e2e tests share, so the tests exercise the app as it runs in
+ * production: pino as the logger, shutdown hooks, helmet headers, CORS and the body limit from the
+ * HTTP settings, and the OpenAPI document with Swagger UI. Module-level concerns (guards, filters,
  * pipes) live in the modules instead.
  *
  * Works with Express and Fastify: on Fastify, the body limit is an adapter constructor option
- * (`new FastifyAdapter(httpAdapterOptions())`, see `src/config/app.config.ts`).
+ * (`fastifyOptions`, see `src/config/http.settings.ts`).
  */
 export function configureApp<T extends INestApplication>(
   app: T,
   options: ConfigureAppOptions = {},
 ): T {
-  const settings = app.get<AppSettings>(APP_SETTINGS);
+  const settings = app.get<SettingsService>(ConfigService).get('http', { infer: true });
   const auth = app.get<ResolvedAuthOptions>(AUTH_OPTIONS);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { TestAuthority, generateTestKey } from '../src/auth/testing/index.js';
-import type { HttpAdapterName } from '../src/config/http-adapter.config.js';
+import type { HttpAdapterName } from '../src/config/http.settings.js';
 import { rawRequest } from './support/raw-request.js';
 import { startApi } from './support/test-api.js';
 
@@ -17,7 +17,7 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])('on %s', (adapter) 
 
   beforeAll(async () => {
     authority = await TestAuthority.start();
-    ({ app } = await startApi(authority.env(), { adapter }));
+    ({ app } = await startApi({ authority, adapter }));
     await app.listen(0, '127.0.0.1');
     url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   });

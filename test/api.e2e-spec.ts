@@ -13,7 +13,7 @@ describe('the API with tokens the tests sign themselves', () => {
 
   beforeAll(async () => {
     authority = await TestAuthority.start();
-    ({ app, server } = await startApi(authority.env()));
+    ({ app, server } = await startApi({ authority }));
   });
 
   afterAll(async () => {

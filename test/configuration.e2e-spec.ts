@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { AuthConfigurationError } from '../src/auth/index.js';
+import { AuthConfigurationError, type AuthModuleOptions } from '../src/auth/index.js';
 import { startApi } from './support/test-api.js';
 
 const production = {
@@ -11,38 +11,34 @@ const production = {
 };
 
 describe('a configuration that cannot be right never boots', () => {
-  it.each([
-    ['no authority in production', { AUTH_AUTHORITY: '' }, 'AUTH_AUTHORITY: is required'],
-    ['no audience', { AUTH_AUDIENCE: '' }, 'AUTH_AUDIENCE: is required'],
+  it.each<[string, Partial<AuthModuleOptions>, string]>([
+    ['no authority', { authority: '' }, 'authority: is required'],
+    ['no audience', { audience: [] }, 'audience: is required'],
     [
       'a relative authority',
-      { AUTH_AUTHORITY: 'okta.com' },
-      'AUTH_AUTHORITY: okta.com is not an absolute URL',
+      { authority: 'okta.com' },
+      'authority: okta.com is not an absolute URL',
     ],
     [
       'an http authority',
-      { AUTH_AUTHORITY: 'http://idp.example.com' },
-      'AUTH_AUTHORITY: http://idp.example.com must use https',
+      { authority: 'http://idp.example.com', requireHttpsMetadata: true },
+      'authority: http://idp.example.com must use https unless requireHttpsMetadata is false',
     ],
-    [
-      'a symmetric algorithm',
-      { AUTH_ALGORITHMS: 'HS256' },
-      'AUTH_ALGORITHMS: HS256 is not accepted',
-    ],
+    ['a symmetric algorithm', { algorithms: ['HS256'] }, 'algorithms: HS256 is not accepted'],
     [
       'an unknown algorithm',
-      { AUTH_ALGORITHMS: 'RS256,XS999' },
-      'AUTH_ALGORITHMS: XS999 is not accepted',
+      { algorithms: ['RS256', 'XS999'] },
+      'algorithms: XS999 is not accepted',
     ],
-    ['none', { AUTH_ALGORITHMS: 'none' }, 'AUTH_ALGORITHMS: none is not accepted'],
+    ['none', { algorithms: ['none'] }, 'algorithms: none is not accepted'],
     [
-      'a skew that is not a number',
-      { AUTH_CLOCK_SKEW_SECONDS: 'soon' },
-      'AUTH_CLOCK_SKEW_SECONDS: soon is not a whole number',
+      'a negative clock skew',
+      { clockSkew: -1 },
+      'clockSkew: must be a whole number of seconds, 0..3600',
     ],
-  ])('the AppModule refuses %s', async (_name, change, message) => {
-    const error = await startApi({ ...production, ...change }).then(
-      () => undefined,
+  ])('the AppModule refuses %s, naming the option', async (_name, auth, message) => {
+    const error = await startApi({ auth, warm: false }).then(
+      async (api) => api.close(),
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(AuthConfigurationError);
@@ -60,5 +56,24 @@ describe('a configuration that cannot be right never boots', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stdout + run.stderr).toContain('Configuration error: AUTH_AUDIENCE: is required');
+  });
+
+  it.each([
+    ['AUTH_ALGORITHMS', 'HS256', 'AUTH_ALGORITHMS: HS256 is not accepted'],
+    [
+      'AUTH_AUTHORITY',
+      'http://idp.example.com',
+      'AUTH_AUTHORITY: http://idp.example.com must use https unless AUTH_REQUIRE_HTTPS_METADATA is false',
+    ],
+    ['PORT', 'http', 'PORT: http is not a port number'],
+  ])('node dist/main.js with %s=%s names the variable', (name, value, message) => {
+    const run = spawnSync(process.execPath, ['dist/main.js'], {
+      env: { PATH: process.env.PATH, ...production, [name]: value },
+      encoding: 'utf8',
+      timeout: 15000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout + run.stderr).toContain(`Configuration error: ${message}`);
+    expect(run.stdout + run.stderr).not.toMatch(/\n\s+at /); // one line, no stack
   });
 });

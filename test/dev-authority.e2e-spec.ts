@@ -1,29 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { Server } from 'node:http';
-import type { INestApplication } from '@nestjs/common';
+import type { TestApp } from '../src/auth/testing/index.js';
 import { startDevAuthority, type DevAuthority } from '../src/dev-authority/dev-authority.js';
-import type { HttpAdapterName } from '../src/config/http-adapter.config.js';
+import type { HttpAdapterName } from '../src/config/http.settings.js';
+import { rawRequest } from './support/raw-request.js';
 import { startApi } from './support/test-api.js';
 
 describe.each<[HttpAdapterName]>([['express'], ['fastify']])(
   'on %s, with tokens from a real OpenID provider (oidc-provider, client_credentials)',
   (adapter) => {
     let authority: DevAuthority;
-    let app: INestApplication;
+    let api: TestApp;
     let server: Server;
     const tokens: Record<string, string> = {};
 
     beforeAll(async () => {
       authority = await startDevAuthority({ port: 0 });
-      ({ app, server } = await startApi(
-        {
-          AUTH_AUTHORITY: authority.issuer,
-          AUTH_AUDIENCE: authority.audience,
-          AUTH_REQUIRE_HTTPS_METADATA: 'false',
+      api = await startApi({
+        adapter,
+        auth: {
+          authority: authority.issuer,
+          audience: authority.audience,
+          requireHttpsMetadata: false,
         },
-        { adapter },
-      ));
+      });
+      server = api.server;
       tokens.read = await authority.token(['messages:read']);
       tokens.write = await authority.token(['messages:write']);
       tokens.both = await authority.token(['messages:read', 'messages:write']);
@@ -31,7 +33,7 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])(
     });
 
     afterAll(async () => {
-      await app?.close();
+      await api?.close();
       await authority?.close();
     });
 
@@ -115,3 +117,53 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])(
     });
   },
 );
+
+describe('the development authority answers loopback names only (no DNS rebinding)', () => {
+  let authority: DevAuthority;
+  let port: string;
+  const discovery = (host: string) =>
+    rawRequest(`${authority.issuer}/.well-known/openid-configuration`, {
+      headers: ['Host', host],
+    });
+
+  beforeAll(async () => {
+    authority = await startDevAuthority({ port: 0 });
+    port = new URL(authority.issuer).port;
+  });
+  afterAll(() => authority?.close());
+
+  it.each(['127.0.0.1', 'localhost', 'LOCALHOST', '[::1]'])(
+    'Host %s:<port> → 200',
+    async (name) => {
+      const res = await discovery(`${name}:${port}`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ issuer: authority.issuer });
+    },
+  );
+
+  it.each([
+    ['a rebound name', () => `attacker.example:${port}`],
+    ['a loopback name on another port', () => 'localhost:1'],
+    ['a loopback name without the port', () => 'localhost'],
+    ['an address of this machine beyond loopback', () => `192.0.2.2:${port}`],
+    ['no name at all', () => ''],
+  ])('%s → 421, and oidc-provider never sees it', async (_name, host) => {
+    const res = await discovery(host());
+    expect(res.status).toBe(421);
+    expect(res.text).not.toContain('issuer');
+    const token = await rawRequest(`${authority.issuer}/token`, {
+      method: 'POST',
+      headers: [
+        'Host',
+        host(),
+        'Authorization',
+        `Basic ${Buffer.from('dev-client:dev-secret').toString('base64')}`,
+        'Content-Type',
+        'application/x-www-form-urlencoded',
+      ],
+      body: 'grant_type=client_credentials',
+    });
+    expect(token.status).toBe(421);
+    expect(token.text).not.toContain('access_token');
+  });
+});

@@ -3,11 +3,11 @@ import type { INestApplication } from '@nestjs/common';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { AuthMessages } from '../src/auth/core/auth-messages.js';
-import { TestAuthority, parseChallenge } from '../src/auth/testing/index.js';
+import { TestAuthority, parseChallenge, type TestApp } from '../src/auth/testing/index.js';
 import { CaptureLogger } from './support/capture-logger.js';
 import { startApi } from './support/test-api.js';
 
-/**
+/*
  * The 401 names its cause. The API trusts a custom authorization server at `/oauth2/default`;
  * the same host also runs an Org server at its root, with its own keys, as Okta does.
  */
@@ -34,8 +34,7 @@ const rejections = () =>
 beforeAll(async () => {
   org = await TestAuthority.start();
   custom = org.sibling('/oauth2/default', { audience: 'api://default' });
-  ({ app, server } = await startApi(custom.env()));
-  app.useLogger(logs); // after the app's own logger: assertions sit at the LoggerService level
+  ({ app, server } = await startApi({ authority: custom, logger: logs }));
   expect((await call(custom.mint())).status).toBe(200); // keys cached, as in a running API
 });
 
@@ -156,14 +155,17 @@ describe('each rejection is logged once, at warn, with a reason code and no toke
 });
 
 describe('AUTH_INCLUDE_ERROR_DETAILS=false', () => {
-  let quiet: { app: INestApplication; server: Server };
+  let quiet: TestApp;
   const quietLogs = new CaptureLogger();
 
   beforeAll(async () => {
-    quiet = await startApi({ ...custom.env(), AUTH_INCLUDE_ERROR_DETAILS: 'false' });
-    quiet.app.useLogger(quietLogs);
+    quiet = await startApi({
+      authority: custom,
+      auth: { includeErrorDetails: false },
+      logger: quietLogs,
+    });
   });
-  afterAll(() => quiet?.app.close());
+  afterAll(() => quiet?.close());
 
   it('keeps the details out of the answer and in the log', async () => {
     const exp = now() - 3600;

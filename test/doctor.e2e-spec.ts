@@ -1,10 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { AuthMessages } from '../src/auth/core/auth-messages.js';
 import { TestAuthority, generateTestKey } from '../src/auth/testing/index.js';
+import { startTrap } from './security/security-helpers.js';
+import { authorityEnv } from './support/authority-env.js';
 
-/**
+/*
  * `npm run doctor` as a user runs it: the built CLI in a child process, configured through the
  * environment, against a loopback host laid out like Okta: the Org authorization server at the
  * root and the custom server `default` at /oauth2/default, each with its own keys. The API is
@@ -26,7 +30,7 @@ interface Run {
 /** Runs the CLI without blocking this process, which serves the authority the CLI calls. */
 function doctor(
   args: string[],
-  env: Record<string, string> = custom.env(),
+  env: Record<string, string> = authorityEnv(custom),
   stdin?: string,
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -44,8 +48,8 @@ function doctor(
 }
 
 /** Runs the doctor on a token and checks it never prints the token or its signature. */
-async function examine(token: string, env?: Record<string, string>): Promise<Run> {
-  const run = await doctor([token], env);
+async function examine(token: string, env?: Record<string, string>, flags: string[] = []) {
+  const run = await doctor([...flags, token], env);
   expect(run.out).not.toContain(token);
   const signature = token.split('.')[2];
   if (signature) expect(run.out).not.toContain(signature);
@@ -84,27 +88,36 @@ describe('npm run doctor', () => {
     expect(run.out).not.toMatch(/^ {2}✗/m);
   });
 
-  it('explains an Org-server token: the kid is published by the Org server, not by the custom one', async () => {
+  it('explains an Org-server token from its issuer alone, and offers to look further', async () => {
     const token = org.mint();
     const run = await examine(token);
     expect(run.code).toBe(1);
     expect(lineOf(run.out, '✗ issuer')).toContain(
       AuthMessages.wrongIssuer(org.issuer, custom.issuer),
     );
-    expect(run.out).toContain(
-      `kid ${org.signingKey.kid} is published by ${org.issuer} (the Org authorization server), ` +
-        `not by ${custom.issuer}: request tokens from ${custom.issuer}/token.`,
-    );
-    expect(run.out).toContain(`The signature verifies with ${org.issuer}'s key`);
     expect(lineOf(run.out, 'fix')).toContain("Okta's Org authorization server");
     expect(lineOf(run.out, '· key id')).toContain('not reached');
     expect(run.out).toContain(
       `WWW-Authenticate: Bearer error="invalid_token", error_description="${AuthMessages.wrongIssuer(org.issuer, custom.issuer)}"`,
     );
+    expect(run.out).toContain(
+      `The token's issuer ${org.issuer} was not looked up: run the doctor with --fetch-issuer`,
+    );
+    expect(org.fetches).toEqual({ discovery: 0, jwks: 0 });
   });
 
-  it('explains a token from another host, after looking at that issuer', async () => {
-    const run = await examine(elsewhere.mint());
+  it('with --fetch-issuer, finds the kid at the Org server, not at the custom one', async () => {
+    const run = await examine(org.mint(), authorityEnv(custom), ['--fetch-issuer']);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(
+      `kid ${org.signingKey.kid} is published by ${org.issuer} (the Org authorization server), ` +
+        `not by ${custom.issuer}: request tokens from ${custom.issuer}/token.`,
+    );
+    expect(run.out).toContain(`The signature verifies with ${org.issuer}'s key`);
+  });
+
+  it('with --fetch-issuer, explains a token from another host after looking at that issuer', async () => {
+    const run = await examine(elsewhere.mint(), authorityEnv(custom), ['--fetch-issuer']);
     expect(run.code).toBe(1);
     expect(run.out).toContain(
       `kid ${elsewhere.signingKey.kid} is published by ${elsewhere.issuer}, not by ${custom.issuer}`,
@@ -133,7 +146,11 @@ describe('npm run doctor', () => {
   });
 
   it('does not look up an issuer over plain http beyond this machine', async () => {
-    const run = await examine(custom.bad.foreignIssuer('http://idp.example.test'));
+    const run = await examine(
+      custom.bad.foreignIssuer('http://idp.example.test'),
+      authorityEnv(custom),
+      ['--fetch-issuer'],
+    );
     expect(run.code).toBe(1);
     expect(run.out).toContain(
       "The token's issuer http://idp.example.test was not looked up: plain http is only followed to this machine (loopback).",
@@ -173,7 +190,7 @@ describe('npm run doctor', () => {
   });
 
   it('reads the token from standard input, Bearer prefix and all', async () => {
-    const run = await doctor([], custom.env(), `Bearer ${custom.mint()}\n`);
+    const run = await doctor([], authorityEnv(custom), `Bearer ${custom.mint()}\n`);
     expect(run.code).toBe(0);
   });
 
@@ -195,8 +212,113 @@ describe('npm run doctor', () => {
   });
 
   it('exits 2 naming the variable when the configuration cannot be right', async () => {
-    const run = await doctor([custom.mint()], { ...custom.env(), AUTH_AUDIENCE: '' });
+    const run = await doctor([custom.mint()], { ...authorityEnv(custom), AUTH_AUDIENCE: '' });
     expect(run.code).toBe(2);
     expect(run.out).toContain('Configuration error: AUTH_AUDIENCE: is required');
+  });
+});
+
+/** An internal service on this machine, as a forged token's `iss` might name it. */
+async function startInternalService() {
+  let hits = 0;
+  const server = createServer((req, res) => {
+    hits++;
+    const url = req.url ?? '';
+    if (url.startsWith('/admin/')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ issuer: 'internal-secret-issuer', admin_password: 'hunter2' }));
+    } else if (url.startsWith('/page/')) {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>TOP SECRET ADMIN PAGE</h1>');
+    } else if (url.startsWith('/huge/')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      let sent = 0;
+      const more = () => {
+        while (sent < 32 && !res.destroyed) {
+          sent++;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+        res.end();
+      };
+      more();
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits: () => hits,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('npm run doctor follows no unsigned input unasked', () => {
+  let internal: Awaited<ReturnType<typeof startInternalService>>;
+  let trap: Awaited<ReturnType<typeof startTrap>>;
+  beforeAll(async () => {
+    internal = await startInternalService();
+    trap = await startTrap();
+  });
+  afterAll(async () => {
+    await internal?.close();
+    await trap?.close();
+  });
+
+  it("never fetches a forged token's issuer without --fetch-issuer", async () => {
+    const run = await examine(custom.bad.foreignIssuer(`${internal.url}/admin`));
+    expect(run.code).toBe(1);
+    expect(internal.hits()).toBe(0);
+    expect(run.out).toContain(`The token's issuer ${internal.url}/admin was not looked up`);
+  });
+
+  describe('with --fetch-issuer, for an authority that is not on this machine', () => {
+    const remote = { AUTH_AUTHORITY: 'https://idp.example.test', AUTH_AUDIENCE: 'api://default' };
+    const trapPort = () => new URL(trap.url).port;
+
+    it.each([
+      ['127.0.0.1', () => `https://127.0.0.1:${trapPort()}/internal`, 'is this machine (loopback)'],
+      ['localhost', () => `https://localhost:${trapPort()}/internal`, 'is this machine (loopback)'],
+      ['[::1]', () => `https://[::1]:${trapPort()}/internal`, 'is this machine (loopback)'],
+      ['a private address', () => 'https://10.1.2.3/internal', '10.1.2.3 is not a public address'],
+      ['a cloud metadata address', () => 'https://169.254.169.254/latest', 'is not a public'],
+      ['a documentation address', () => 'https://192.0.2.2/oauth', 'is not a public address'],
+    ])('does not reach %s', async (_name, issuer, why) => {
+      const run = await examine(custom.bad.foreignIssuer(issuer()), remote, ['--fetch-issuer']);
+      expect(run.code).toBe(1);
+      expect(trap.hits()).toBe(0);
+      expect(lineOf(run.out, '- The token')).toContain('was not looked up');
+      expect(run.out).toContain(why);
+    });
+  });
+
+  describe('with --fetch-issuer, for a loopback authority (development, tests)', () => {
+    const lookAt = (path: string) =>
+      examine(custom.bad.foreignIssuer(`${internal.url}${path}`), authorityEnv(custom), [
+        '--fetch-issuer',
+      ]);
+
+    it('reads an answer that is not metadata for this issuer, and repeats none of it', async () => {
+      const run = await lookAt('/admin');
+      expect(internal.hits()).toBeGreaterThan(0);
+      expect(run.out).not.toContain('internal-secret-issuer');
+      expect(run.out).not.toContain('hunter2');
+      expect(run.out).toContain("its discovery document names another issuer than the token's iss");
+    });
+
+    it('repeats nothing of a page that is not JSON', async () => {
+      const run = await lookAt('/page');
+      expect(run.out).not.toContain('TOP SECRET');
+      expect(run.out).toContain('response is not JSON');
+    });
+
+    it('stops reading at the size cap', async () => {
+      const run = await lookAt('/huge');
+      expect(run.out).toContain('response larger than 524288 bytes');
+      expect(run.out).not.toContain('xxxxxxxx');
+    });
   });
 });

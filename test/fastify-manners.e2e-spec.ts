@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { TestAuthority } from '../src/auth/testing/index.js';
-import { appSettingsFromEnv } from '../src/config/app.config.js';
-import { loggingParams } from '../src/logging/logging.options.js';
 import { startApi } from './support/test-api.js';
 
 /**
@@ -20,20 +17,11 @@ describe('production manners on Fastify', () => {
 
   beforeAll(async () => {
     authority = await TestAuthority.start();
-    const env = {
-      ...authority.env(),
-      CORS_ORIGINS: 'https://app.example.com',
-      BODY_LIMIT: '1kb',
-      LOG_LEVEL: 'info',
-    };
-    ({ app, server } = await startApi(env, {
+    ({ app, server } = await startApi({
+      authority,
       adapter: 'fastify',
-      override: (builder) =>
-        builder.overrideProvider(PARAMS_PROVIDER_TOKEN).useValue(
-          loggingParams(appSettingsFromEnv({ ...env, LOG_FORMAT: 'json' }), {
-            write: (line: string) => void written.push(line),
-          }),
-        ),
+      http: { corsOrigins: ['https://app.example.com'], bodyLimitBytes: 1024 },
+      logs: (line) => void written.push(line),
     }));
   });
   afterAll(async () => {

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { TestAuthority, generateTestKey } from '../src/auth/testing/index.js';
-import { appSettingsFromEnv } from '../src/config/app.config.js';
-import { loggingParams } from '../src/logging/logging.options.js';
 import { startApi } from './support/test-api.js';
 
 interface LogLine {
@@ -38,13 +35,7 @@ describe('logs: JSON lines with a request id, one line per rejection, never a to
 
   beforeAll(async () => {
     authority = await TestAuthority.start();
-    const settings = appSettingsFromEnv({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' });
-    const destination = { write: (chunk: string) => void written.push(chunk) };
-    ({ app, server } = await startApi({ ...authority.env(), LOG_LEVEL: 'info' }, (builder) =>
-      builder
-        .overrideProvider(PARAMS_PROVIDER_TOKEN)
-        .useValue(loggingParams(settings, destination)),
-    ));
+    ({ app, server } = await startApi({ authority, logs: (line) => void written.push(line) }));
   });
   afterAll(async () => {
     await app?.close();

@@ -145,7 +145,7 @@ describe('OpenAPI document of the app (/docs, /docs-json)', () => {
 
   beforeAll(async () => {
     authority = await TestAuthority.start();
-    ({ app, server } = await startApi(authority.env()));
+    ({ app, server } = await startApi({ authority }));
     document = (await request(server).get('/docs-json').expect(200)).body as OpenAPIObject;
   });
   afterAll(async () => {
@@ -218,10 +218,18 @@ class FixtureController {
   remove() {
     return {};
   }
+}
 
-  @Get('open')
+@Controller('fixture/open')
+class OpenFixtureController {
+  @Get()
   @Public()
   open() {
+    return {};
+  }
+
+  @Get('locked')
+  locked() {
     return {};
   }
 }
@@ -241,6 +249,26 @@ class AnyTokenController {
   }
 }
 
+/** One handler, inherited by three controllers with different class-level rules. */
+class Listing {
+  @Get()
+  list() {
+    return [];
+  }
+}
+
+@Scopes('alpha:read')
+@Controller('alpha')
+class AlphaController extends Listing {}
+
+@Scopes('beta:read')
+@Controller('beta')
+class BetaController extends Listing {}
+
+@Public()
+@Controller('gamma')
+class GammaController extends Listing {}
+
 describe('OpenAPI for class + handler @Scopes, @AnyScope groups and @Public handlers', () => {
   let authority: TestAuthority;
   let app: INestApplication;
@@ -251,7 +279,14 @@ describe('OpenAPI for class + handler @Scopes, @AnyScope groups and @Public hand
     authority = await TestAuthority.start();
     const moduleRef = await Test.createTestingModule({
       imports: [AuthModule.forRoot(authority.moduleOptions)],
-      controllers: [FixtureController, AnyTokenController],
+      controllers: [
+        FixtureController,
+        OpenFixtureController,
+        AnyTokenController,
+        AlphaController,
+        BetaController,
+        GammaController,
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     document = setupOpenApi(app);
@@ -277,7 +312,8 @@ describe('OpenAPI for class + handler @Scopes, @AnyScope groups and @Public hand
         ['fixture:admin', 'fixture:read'],
         ['fixture:owner', 'fixture:read'],
       ],
-      FixtureController_open: [],
+      OpenFixtureController_open: [],
+      OpenFixtureController_locked: [[]],
       AnyTokenController_both: [
         ['a', 'c'],
         ['a', 'd'],
@@ -285,7 +321,29 @@ describe('OpenAPI for class + handler @Scopes, @AnyScope groups and @Public hand
         ['b', 'd'],
       ],
       AnyTokenController_plain: [[]],
+      AlphaController_list: [['alpha:read']],
+      BetaController_list: [['beta:read']],
+      GammaController_list: [],
     });
+  });
+
+  it('documents a handler shared through a base class with each controller own rules', () => {
+    const responses = (id: string) =>
+      Object.keys(
+        operations(document).find((r) => r.operation.operationId === id)!.operation.responses,
+      );
+    expect(responses('AlphaController_list')).toEqual(expect.arrayContaining(['401', '403']));
+    expect(responses('BetaController_list')).toEqual(expect.arrayContaining(['401', '403']));
+    expect(responses('GammaController_list')).not.toContain('401');
+    expect(responses('GammaController_list')).not.toContain('403');
+  });
+
+  it('leaves the handlers themselves as they were', () => {
+    const handler = Object.getOwnPropertyDescriptor(Listing.prototype, 'list')?.value as object;
+    expect(Reflect.getMetadata(PATH_METADATA, handler)).toBe('/');
+    expect(Reflect.getMetadata('swagger/apiSecurity', handler)).toBeUndefined();
+    expect(Reflect.getMetadata('swagger/apiResponse', handler)).toBeUndefined();
+    expect(Object.getOwnPropertyNames(AlphaController.prototype)).toEqual(['constructor']);
   });
 
   checkDocumentAgainstGuards(

@@ -17,7 +17,7 @@ const started: { app: INestApplication; authority: TestAuthority }[] = [];
 async function apiWith(faults: Partial<Pick<TestAuthority, 'discovery' | 'jwks'>> = {}) {
   const authority = await TestAuthority.start();
   Object.assign(authority, faults);
-  const { app, server } = await startApi(authority.env());
+  const { app, server } = await startApi({ authority, warm: false });
   started.push({ app, authority });
   return { authority, server };
 }

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { AuthMessages } from '../src/auth/core/auth-messages.js';
 import { VerifiedTokenCache } from '../src/auth/core/verified-token-cache.js';
 import { TestAuthority } from '../src/auth/testing/index.js';
-import type { HttpAdapterName } from '../src/config/http-adapter.config.js';
+import type { HttpAdapterName } from '../src/config/http.settings.js';
 import { rawRequest } from './support/raw-request.js';
 import { startApi } from './support/test-api.js';
 
@@ -33,7 +33,7 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])('on %s', (adapter) 
 
   beforeAll(async () => {
     authority = await TestAuthority.start();
-    ({ app } = await startApi({ ...authority.env(), AUTH_CLOCK_SKEW_SECONDS: '0' }, { adapter }));
+    ({ app } = await startApi({ authority, adapter, auth: { clockSkew: 0 } }));
     url = await listening(app);
     cache = app.get(VerifiedTokenCache);
   });
@@ -98,7 +98,7 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])('a cold %s process'
   it('answers 100 concurrent first requests after one JWKS fetch, without a cache', async () => {
     authority.jwks = 'slow';
     authority.slowMs = 300;
-    ({ app } = await startApi({ ...authority.env(), AUTH_TOKEN_CACHE_SIZE: '0' }, { adapter }));
+    ({ app } = await startApi({ authority, adapter, auth: { tokenCacheSize: 0 } }));
     const url = await listening(app);
     const tokens = Array.from({ length: 100 }, () => authority.mint());
     const answers = await Promise.all(

@@ -3,53 +3,54 @@ import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.inte
 import type { TokenPolicy } from './core/access-token.js';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './core/bearer-token.js';
 import { DEFAULT_TOKEN_CACHE_SIZE } from './core/verified-token-cache.js';
+import { metadataUrls } from './keys/discovery.js';
 import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
 
-/** A configuration that cannot be right. `setting` names the option (or variable) at fault. */
+/** Names an option of `AuthModuleOptions` the way the caller knows it (e.g. as a variable). */
+export type OptionNamer = (option: keyof AuthModuleOptions) => string;
+
+/**
+ * Options that cannot be right. `option` is the one at fault; the message names options as
+ * `AuthModuleOptions` does, and `problem` can name them the caller's way (an app maps them to
+ * its environment variables).
+ */
 export class AuthConfigurationError extends Error {
   constructor(
-    readonly setting: string,
-    problem: string,
+    readonly option: keyof AuthModuleOptions,
+    private readonly explanation: string | ((name: OptionNamer) => string),
   ) {
-    super(`${setting}: ${problem}`);
+    super('');
+    this.message = `${option}: ${this.problem((name) => name)}`;
+  }
+
+  /** What is wrong, with every option it mentions named by `name`. */
+  problem(name: OptionNamer): string {
+    return typeof this.explanation === 'string' ? this.explanation : this.explanation(name);
   }
 }
-
-export interface SettingNames {
-  authority: string;
-  audience: string;
-  metadataAddress: string;
-  clockSkew: string;
-  algorithms: string;
-  tokenCacheSize: string;
-}
-
-const OPTION_NAMES: SettingNames = {
-  authority: 'authority',
-  audience: 'audience',
-  metadataAddress: 'metadataAddress',
-  clockSkew: 'clockSkew',
-  algorithms: 'algorithms',
-  tokenCacheSize: 'tokenCacheSize',
-};
 
 /** Largest `tokenCacheSize` accepted: well beyond any sensible value, short of eating the heap. */
 export const MAX_TOKEN_CACHE_SIZE = 1_000_000;
 
-function checkUrl(value: string, setting: string, requireHttps: boolean): void {
+function checkUrl(
+  value: string,
+  option: 'authority' | 'metadataAddress',
+  requireHttps: boolean,
+): void {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new AuthConfigurationError(setting, `${value} is not an absolute URL`);
+    throw new AuthConfigurationError(option, `${value} is not an absolute URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new AuthConfigurationError(setting, `${value} is not an http(s) URL`);
+    throw new AuthConfigurationError(option, `${value} is not an http(s) URL`);
   }
   if (requireHttps && url.protocol !== 'https:') {
     throw new AuthConfigurationError(
-      setting,
-      `${value} must use https unless AUTH_REQUIRE_HTTPS_METADATA=false (development only)`,
+      option,
+      (name) =>
+        `${value} must use https unless ${name('requireHttpsMetadata')} is false (development only)`,
     );
   }
 }
@@ -57,35 +58,31 @@ function checkUrl(value: string, setting: string, requireHttps: boolean): void {
 /**
  * Fills in defaults and refuses what cannot be right: no audience, an authority that is not an
  * absolute URL, `http:` while HTTPS metadata is required, an unknown or symmetric algorithm.
- * `names` lets the app report environment variable names instead of option names.
  */
-export function resolveAuthOptions(
-  options: AuthModuleOptions,
-  names: SettingNames = OPTION_NAMES,
-): ResolvedAuthOptions {
+export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
   const requireHttpsMetadata = options.requireHttpsMetadata ?? true;
-  if (!options.authority) throw new AuthConfigurationError(names.authority, 'is required');
-  checkUrl(options.authority, names.authority, requireHttpsMetadata);
+  if (!options.authority) throw new AuthConfigurationError('authority', 'is required');
+  checkUrl(options.authority, 'authority', requireHttpsMetadata);
   if (options.metadataAddress) {
-    checkUrl(options.metadataAddress, names.metadataAddress, requireHttpsMetadata);
+    checkUrl(options.metadataAddress, 'metadataAddress', requireHttpsMetadata);
   }
   const audience = (
     typeof options.audience === 'string' ? [options.audience] : (options.audience ?? [])
   )
     .map((a) => a.trim())
     .filter((a) => a !== '');
-  if (audience.length === 0) throw new AuthConfigurationError(names.audience, 'is required');
+  if (audience.length === 0) throw new AuthConfigurationError('audience', 'is required');
 
   const clockSkew = options.clockSkew ?? 60;
   if (!Number.isInteger(clockSkew) || clockSkew < 0 || clockSkew > 3600) {
-    throw new AuthConfigurationError(names.clockSkew, 'must be a whole number of seconds, 0..3600');
+    throw new AuthConfigurationError('clockSkew', 'must be a whole number of seconds, 0..3600');
   }
   const algorithms = options.algorithms ?? ASYMMETRIC_ALGORITHMS;
-  if (algorithms.length === 0) throw new AuthConfigurationError(names.algorithms, 'is empty');
+  if (algorithms.length === 0) throw new AuthConfigurationError('algorithms', 'is empty');
   for (const alg of algorithms) {
     if (!(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(alg)) {
       throw new AuthConfigurationError(
-        names.algorithms,
+        'algorithms',
         `${alg} is not accepted; only asymmetric algorithms are: ${ASYMMETRIC_ALGORITHMS.join(', ')}`,
       );
     }
@@ -97,7 +94,7 @@ export function resolveAuthOptions(
     tokenCacheSize > MAX_TOKEN_CACHE_SIZE
   ) {
     throw new AuthConfigurationError(
-      names.tokenCacheSize,
+      'tokenCacheSize',
       `must be a whole number of entries, 0..${MAX_TOKEN_CACHE_SIZE} (0 disables the cache)`,
     );
   }
@@ -125,4 +122,9 @@ export function toTokenPolicy(options: ResolvedAuthOptions): TokenPolicy {
     clockSkewSeconds: options.clockSkew,
     requireAtJwt: options.requireAccessTokenType,
   };
+}
+
+/** Where the module looks for the authority's metadata first (e.g. OpenAPI's `openIdConnectUrl`). */
+export function discoveryUrl(options: ResolvedAuthOptions): string {
+  return options.metadataAddress ?? metadataUrls(options.authority)[0];
 }

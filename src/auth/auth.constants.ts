@@ -12,7 +12,10 @@ export const DECODED_TOKEN = Symbol('auth:decoded-token');
  */
 export const TOKEN_VERIFIER = Symbol('auth:token-verifier');
 
-/** The module's options with defaults filled in and checked (`ResolvedAuthOptions`). */
+/**
+ * The module's one options token: its options checked and with defaults filled in
+ * (`ResolvedAuthOptions`). Inject them with `@InjectAuthOptions()`.
+ */
 export const AUTH_OPTIONS = Symbol('auth:options');
 export const TOKEN_POLICY = Symbol('auth:token-policy');
 

@@ -1,8 +1,20 @@
-import { Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type Provider,
+} from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
-import { AUTH_MODULE_OPTIONS, ConfigurableAuthModule } from './auth.module-definition.js';
+import {
+  AUTH_ASYNC_OPTIONS_TYPE,
+  AUTH_OPTIONS_TYPE,
+  ConfigurableAuthModule,
+} from './auth.module-definition.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
 import { resolveAuthOptions, toTokenPolicy } from './auth-options.js';
 import { BearerChallengeFilter } from './bearer-challenge.filter.js';
@@ -11,6 +23,7 @@ import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
+import { RouteRulesCheck } from './route-rules.check.js';
 import { ScopesGuard } from './scopes.guard.js';
 
 /**
@@ -20,20 +33,16 @@ import { ScopesGuard } from './scopes.guard.js';
  *
  * ```ts
  * AuthModule.forRoot({ authority: 'https://dev-123.okta.com/oauth2/default', audience: 'api://default' })
- * AuthModule.forRootAsync({ inject: [authConfig.KEY], useFactory: (config) => config })
+ * AuthModule.forRootAsync({ inject: [ConfigService], useFactory: (config: ConfigService) => config.getOrThrow('auth') })
  * ```
- * Options are checked when the module is built: a configuration that cannot be right never boots.
+ * Options are checked when the module is built (`forRoot` at once, `forRootAsync` when its factory
+ * answers): a configuration that cannot be right throws `AuthConfigurationError` and never boots.
  * The module is global, so any module can inject `AuthorityClient` (readiness does).
  */
 @Global()
 @Module({
-  imports: [PassportModule],
+  imports: [PassportModule, DiscoveryModule],
   providers: [
-    {
-      provide: AUTH_OPTIONS,
-      useFactory: (options: AuthModuleOptions) => resolveAuthOptions(options),
-      inject: [AUTH_MODULE_OPTIONS],
-    },
     { provide: TOKEN_POLICY, useFactory: toTokenPolicy, inject: [AUTH_OPTIONS] },
     {
       provide: VerifiedTokenCache,
@@ -52,6 +61,7 @@ import { ScopesGuard } from './scopes.guard.js';
       inject: [AUTH_OPTIONS, VerifiedTokenCache],
     },
     RouteAuthMetadata,
+    RouteRulesCheck,
     JwtBearerStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
@@ -64,8 +74,42 @@ export class AuthModule extends ConfigurableAuthModule implements OnApplicationB
     super();
   }
 
+  static override forRoot(options: typeof AUTH_OPTIONS_TYPE): DynamicModule {
+    return withResolvedOptions(super.forRoot(options));
+  }
+
+  static override forRootAsync(options: typeof AUTH_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withResolvedOptions(super.forRootAsync(options));
+  }
+
   /** Warms discovery and keys without holding up the start; failures are retried on demand. */
   onApplicationBootstrap(): void {
     void this.authority.check();
   }
+}
+
+/**
+ * The builder provides the options as given; here they are checked and completed on their way in,
+ * so `AUTH_OPTIONS` is the one options token and holds `ResolvedAuthOptions`.
+ */
+function withResolvedOptions(module: DynamicModule): DynamicModule {
+  const resolve = (provider: Provider): Provider => {
+    if (typeof provider !== 'object' || provider.provide !== AUTH_OPTIONS) return provider;
+    if ('useValue' in provider) {
+      return {
+        provide: AUTH_OPTIONS,
+        useValue: resolveAuthOptions(provider.useValue as AuthModuleOptions),
+      };
+    }
+    if ('useFactory' in provider) {
+      const factory = provider.useFactory;
+      return {
+        ...provider,
+        useFactory: async (...args: unknown[]) =>
+          resolveAuthOptions((await factory(...args)) as AuthModuleOptions),
+      };
+    }
+    return provider;
+  };
+  return { ...module, providers: module.providers?.map(resolve) };
 }

@@ -2,6 +2,7 @@ import { Injectable, type ExecutionContext, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { IS_PUBLIC_KEY, SCOPES_KEY } from './auth.constants.js';
 import { mergeRequirements, type ScopeRequirement } from './core/scopes.js';
+import { RouteRulesError } from './route-rules.error.js';
 
 export interface RouteAuth {
   isPublic: boolean;
@@ -13,7 +14,8 @@ export interface RouteAuth {
  * `@Public` and `@Scopes` of a route, read through the `Reflector` once per handler and kept:
  * metadata doesn't change after bootstrap, so the request path does two map lookups. Routes are
  * keyed by controller class, then handler: a method inherited by two controllers is two routes,
- * each with its own class-level rules.
+ * each with its own class-level rules. A route that is both public and scoped is refused
+ * (`RouteRulesError`); `RouteRulesCheck` asks about every route at start, so none is served.
  */
 @Injectable()
 export class RouteAuthMetadata {
@@ -31,16 +33,20 @@ export class RouteAuthMetadata {
     if (!routes) this.cache.set(controller, (routes = new WeakMap()));
     let route = routes.get(handler);
     if (!route) {
-      route = {
-        isPublic:
-          this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) ?? false,
-        scopes: mergeRequirements(
-          this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, controller),
-          this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, handler),
-        ),
-      };
+      route = this.read(controller, handler);
       routes.set(handler, route);
     }
     return route;
+  }
+
+  private read(controller: Type, handler: ReturnType<ExecutionContext['getHandler']>): RouteAuth {
+    const isPublic =
+      this.reflector.getAllAndOverride<boolean>(IS_PUBLIC_KEY, [handler, controller]) ?? false;
+    const scopes = mergeRequirements(
+      this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, controller),
+      this.reflector.get<ScopeRequirement | undefined>(SCOPES_KEY, handler),
+    );
+    if (isPublic && scopes) throw new RouteRulesError(controller.name, handler.name);
+    return { isPublic, scopes };
   }
 }

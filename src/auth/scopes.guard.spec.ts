@@ -6,6 +6,7 @@ import { InsufficientScopeError } from './core/bearer-errors.js';
 import type { Principal } from './core/principal.js';
 import { Public } from './public.decorator.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
+import { RouteRulesError } from './route-rules.error.js';
 import { AnyScope, Scopes } from './scopes.decorator.js';
 import { ScopesGuard } from './scopes.guard.js';
 
@@ -34,6 +35,8 @@ class OpenController {
 
 @Public()
 class PublicController {
+  health() {}
+
   @Scopes('never:checked')
   status() {}
 }
@@ -100,10 +103,18 @@ describe('ScopesGuard with a real Reflector', () => {
   });
 
   it.each([
-    ['@Public on the handler wins over its @Scopes', OpenController, 'open'],
-    ['@Public on the class covers its handlers', PublicController, 'status'],
-  ])('%s', (_name, controller, handler) => {
-    expect(decide(controller, handler, undefined)).toBe(true);
+    ['@Public and @Scopes on one handler', OpenController, 'open'],
+    ['@Public on the class, @Scopes on a handler', PublicController, 'status'],
+  ])(
+    'never lets through a route that is %s: it is an error, not an opening',
+    (_n, controller, handler) => {
+      expect(decide(controller, handler, undefined)).toBeInstanceOf(RouteRulesError);
+      expect(decide(controller, handler, ['never:checked'])).toBeInstanceOf(RouteRulesError);
+    },
+  );
+
+  it('lets anyone through a public route', () => {
+    expect(decide(PublicController, 'health', undefined)).toBe(true);
   });
 
   it('reads the metadata once per handler', () => {

@@ -3,11 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MemoryAdapter } from './memory.adapter.js';
 
-/**
+/*
  * The development authorization server: a real OpenID provider (`oidc-provider`) on 127.0.0.1,
  * issuing RS256 JWT access tokens (RFC 9068) for one resource through the client_credentials
- * grant. It holds its signing key in memory only. Never started in production; the production
- * start path doesn't import it.
+ * grant. It holds its signing key in memory only, and answers only requests whose `Host` is a
+ * loopback name (421 otherwise, before oidc-provider sees them). Only `npm start`
+ * (src/dev/main.ts) starts it; `node dist/main.js` never imports it.
  */
 export interface DevAuthorityOptions {
   /** 0 picks a free port. */
@@ -39,6 +40,14 @@ export const DEV_DEFAULTS = {
   clientId: 'dev-client',
   clientSecret: 'dev-secret',
 } as const;
+
+const HOST_REFUSED = 'The development authority answers only to 127.0.0.1, localhost and [::1]';
+
+/** The `Host` values a loopback client sends to this port (no port when it is the default). */
+function loopbackHosts(port: number): Set<string> {
+  const names = ['127.0.0.1', 'localhost', '[::1]'];
+  return new Set([...names.map((n) => `${n}:${port}`), ...(port === 80 ? names : [])]);
+}
 
 /** A client_credentials request; used by `npm run token` and the tests alike. */
 export async function requestToken(
@@ -120,7 +129,16 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
     clientBasedCORS: (_ctx, origin) => (options.corsOrigins ?? []).includes(origin),
   });
   const handle = provider.callback();
-  server.on('request', (req, res) => void handle(req, res));
+  const loopback = loopbackHosts((server.address() as AddressInfo).port);
+  server.on('request', (req, res) => {
+    // DNS rebinding: a page whose name now points at 127.0.0.1 still says its own name here.
+    if (!loopback.has(req.headers.host?.toLowerCase() ?? '')) {
+      res.writeHead(421, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_request', error_description: HOST_REFUSED }));
+      return;
+    }
+    void handle(req, res);
+  });
 
   const tokenEndpoint = `${issuer}/token`;
   return {

@@ -1,4 +1,4 @@
-/**
+/*
  * oidc-provider's storage, in memory, for the development authority. It is what the provider's
  * built-in fallback does, declared on purpose: the server is throw-away by design (tokens are
  * self-contained JWTs; a restart only invalidates them), so the provider's warning about its

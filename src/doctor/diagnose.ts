@@ -15,7 +15,7 @@ import {
 } from './issuer-shapes.js';
 import type { OwnIssuerFindings } from './own-issuer.js';
 
-/**
+/*
  * From what the doctor saw to what it says: one line per check of the API's pipeline (what passed,
  * or why it failed and how to fix it), findings about the token's shape, and the verdict. Pure.
  */

@@ -1,27 +1,33 @@
 import { inspectAccessToken } from '../auth/core/access-token.js';
 import { AuthConfigurationError, resolveAuthOptions, toTokenPolicy } from '../auth/auth-options.js';
+import type { AuthModuleOptions, ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { AuthorityClient } from '../auth/keys/authority-client.js';
 import { DEFAULT_FETCH_LIMITS } from '../auth/keys/fetch-json.js';
-import { AUTH_ENV, authOptionsFromEnv, validateEnvironment } from '../config/auth.config.js';
-import { DEV_DEFAULTS } from '../dev-authority/dev-authority.js';
+import { configurationErrorOf } from '../config/auth.settings.js';
+import { ConfigurationError } from '../config/configuration.error.js';
+import { blank, type Env } from '../config/env.js';
+import { settingsFromEnv } from '../config/settings.js';
+import { developmentSettings } from '../dev/development.settings.js';
 import { diagnose, type AuthorityFacts } from './diagnose.js';
 import { inspectOwnIssuer } from './own-issuer.js';
+import { isLoopbackName } from './public-address.js';
 import { formatReport } from './report.js';
 
-/**
+/*
  * `npm run doctor -- <token>`: would the API accept this token, and if not, exactly why and what
  * to change. It reads the API's configuration, reaches the authority through the API's own
  * `AuthorityClient`, runs the API's own ordered checks (`inspectAccessToken`), and only then, for
  * a foreign issuer or an unknown kid, looks at what the token's own issuer publishes.
  */
 
-type Env = Record<string, string | undefined>;
-
 export interface DoctorOutcome {
   /** 0 accepted; 1 refused because of the token; 2 could not tell (configuration, authority). */
   exitCode: 0 | 1 | 2;
   text: string;
 }
+
+export const USAGE =
+  'npm run doctor -- [--fetch-issuer] <token>   (or pipe the token in on standard input)';
 
 /** Accepts what people paste: the token, `Bearer <token>`, or a whole `Authorization:` line. */
 export function normalizeInput(input: string): string {
@@ -33,19 +39,27 @@ export function normalizeInput(input: string): string {
     .trim();
 }
 
-/** Like `npm start`: without AUTH_AUTHORITY (outside production), the development authority. */
-function withDevelopmentDefaults(env: Env): { env: Env; notes: string[] } {
-  if (env.AUTH_AUTHORITY?.trim() || env.NODE_ENV === 'production') return { env, notes: [] };
-  const port = env.DEV_AUTHORITY_PORT?.trim() || String(DEV_DEFAULTS.port);
+/** The API's auth options, as `npm start` would have them: the development ones without AUTH_AUTHORITY. */
+function configuredAuth(env: Env): { auth: AuthModuleOptions; notes: string[] } {
+  if (!blank(env.AUTH_AUTHORITY)) return { auth: settingsFromEnv(env, false).auth, notes: [] };
   return {
-    env: {
-      ...env,
-      AUTH_AUTHORITY: `http://127.0.0.1:${port}`,
-      AUTH_AUDIENCE: env.AUTH_AUDIENCE?.trim() || DEV_DEFAULTS.audience,
-      AUTH_REQUIRE_HTTPS_METADATA: 'false',
-    },
+    auth: developmentSettings(env, false).auth,
     notes: ['AUTH_AUTHORITY is not set: checking against the development authority of npm start'],
   };
+}
+
+/** The checked options, or the configuration error told in the operator's terms. */
+function resolveConfiguration(
+  env: Env,
+): { options: ResolvedAuthOptions; notes: string[] } | { error: ConfigurationError } {
+  try {
+    const { auth, notes } = configuredAuth(env);
+    return { options: resolveAuthOptions(auth), notes };
+  } catch (error) {
+    const problem = error instanceof AuthConfigurationError ? configurationErrorOf(error) : error;
+    if (problem instanceof ConfigurationError) return { error: problem };
+    throw error;
+  }
 }
 
 function peekJweHeader(token: string): Record<string, unknown> | undefined {
@@ -82,24 +96,27 @@ async function authorityFacts(client: AuthorityClient): Promise<AuthorityFacts> 
   };
 }
 
+export interface DoctorOptions {
+  /** Look at what the token's own issuer publishes (`--fetch-issuer`). Default: no. */
+  fetchIssuer?: boolean;
+  nowSeconds?: number;
+}
+
 export async function runDoctor(
   input: string,
-  rawEnv: Env,
-  nowSeconds = Date.now() / 1000,
+  env: Env,
+  { fetchIssuer = false, nowSeconds = Date.now() / 1000 }: DoctorOptions = {},
 ): Promise<DoctorOutcome> {
   const token = normalizeInput(input);
   if (token === '') {
-    return { exitCode: 2, text: 'Usage: npm run doctor -- <token>   (or pipe the token in)' };
+    return { exitCode: 2, text: `Usage: ${USAGE}` };
   }
-  const { env, notes } = withDevelopmentDefaults(rawEnv);
-  let options;
-  try {
-    validateEnvironment(env);
-    options = resolveAuthOptions(authOptionsFromEnv(env), AUTH_ENV);
-  } catch (error) {
-    if (!(error instanceof AuthConfigurationError)) throw error;
-    return { exitCode: 2, text: `Configuration error: ${error.message}. See .env.example.` };
+  const configuration = resolveConfiguration(env);
+  if ('error' in configuration) {
+    const { message } = configuration.error;
+    return { exitCode: 2, text: `Configuration error: ${message}. See .env.example.` };
   }
+  const { options, notes } = configuration;
   const policy = toTokenPolicy(options);
   const client = AuthorityClient.fromOptions(options);
   const limits = { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs };
@@ -107,14 +124,16 @@ export async function runDoctor(
   const authority = await authorityFacts(client);
   const inspection = await inspectAccessToken(token, policy, client.resolveKey, nowSeconds);
   authority.kids = client.keyStore?.kids ?? authority.kids;
-  // Only a person asked: look at what the token's own issuer publishes. For an unknown kid that
-  // issuer is the configured one, whose keys the API's client already holds.
+  // For an unknown kid the token's issuer is the configured one, whose keys the client holds;
+  // for a foreign issuer, what it publishes is looked at only when asked (inspectOwnIssuer).
   const ownIssuer =
     inspection.error?.reason === 'unknown_kid'
       ? { issuer: policy.issuer, kids: authority.kids, publishesKid: false }
       : inspection.decoded && inspection.error?.reason === 'wrong_issuer'
         ? await inspectOwnIssuer(token, inspection.decoded, {
+            fetchIssuer,
             requireHttps: options.requireHttpsMetadata,
+            loopbackAllowed: isLoopbackName(new URL(options.authority).hostname),
             limits,
           })
         : undefined;

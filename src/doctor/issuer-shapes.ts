@@ -1,4 +1,4 @@
-/**
+/*
  * What an issuer URL says about the server behind it, and how two issuers relate. Pure: the
  * doctor uses it to turn "wrong issuer" into the mistake people actually make with Okta, Auth0,
  * Microsoft Entra ID and Keycloak. Recognition goes by URL shape, so it also works for custom

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { runDoctor } from './doctor.js';
+import { readEnvironment } from '../config/env.js';
+import { USAGE, runDoctor } from './doctor.js';
 
-/**
- * Entry point of `npm run doctor -- <token>`. The token comes from the arguments or, when there
+/*
+ * Entry point of `npm run doctor -- [--fetch-issuer] <token>`. The token comes from the arguments or, when there
  * are none, from standard input (`npm run -s token | npm run doctor`), which keeps it out of the
  * shell history. Configuration: `.env` when present, the environment winning, as for the API.
  */
@@ -14,15 +14,22 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
   const args = process.argv.slice(2);
   if (args[0] === '-h' || args[0] === '--help') {
-    console.log('Usage: npm run doctor -- <token>   (or pipe the token in on standard input)');
+    console.log(`Usage: ${USAGE}`);
+    console.log(
+      "--fetch-issuer: also look at what the token's own issuer publishes (its word, not",
+    );
+    console.log(
+      '  followed unasked; public addresses only, or loopback for a loopback authority).',
+    );
     console.log('Exit code: 0 the API would accept it, 1 it would refuse it, 2 could not tell.');
     return 0;
   }
-  const input = args.length > 0 ? args.join(' ') : await readStdin();
-  const { exitCode, text } = await runDoctor(input, process.env);
+  const fetchIssuer = args.includes('--fetch-issuer');
+  const words = args.filter((arg) => arg !== '--fetch-issuer');
+  const input = words.length > 0 ? words.join(' ') : await readStdin();
+  const { exitCode, text } = await runDoctor(input, readEnvironment(), { fetchIssuer });
   console.log(text);
   return exitCode;
 }

@@ -2,7 +2,7 @@ import type { DecodedToken } from '../auth/core/access-token.js';
 import { parseScopes } from '../auth/core/scopes.js';
 import { countKeys, relative, type AuthorityFacts, type Diagnosis } from './diagnose.js';
 
-/**
+/*
  * The doctor's report as text. It shows the token's header and claims, never its signature nor
  * the token itself. Every line is made printable, so a hostile claim can't drive the terminal.
  */

@@ -1,8 +1,9 @@
 import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { unescape } from 'node:querystring';
 import type { Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
-import type { AppSettings } from '../config/app.config.js';
+import type { LogSettings } from '../config/log.settings.js';
 import { requestIdOf } from './request-id.js';
 
 /** What never reaches a log line. Tokens in the URL are handled by `redactUrl`. */
@@ -24,9 +25,38 @@ interface SerializedRequest {
   remoteAddress?: string;
 }
 
-/** Replaces the value of `access_token` (RFC 6750 §2.3) in a URL's query string. */
+const REDACTED = '[Redacted]';
+
+/**
+ * `access_token` (RFC 6750 §2.3) as the query parsers see it: by its decoded name, so
+ * `access%5Ftoken` is one too, and in its array form (`access_token[]`, `access_token[0]`).
+ */
+const isTokenParameter = (decoded: string) =>
+  decoded === 'access_token' || decoded.startsWith('access_token[');
+
+/** Replaces the value of every `access_token` parameter of a URL's query string. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1[Redacted]');
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const pairs = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals < 0) return pair;
+      const name = pair.slice(0, equals);
+      // querystring's unescape never throws: a malformed escape stays as it is, as parsers keep it.
+      return isTokenParameter(unescape(name.replaceAll('+', ' '))) ? `${name}=${REDACTED}` : pair;
+    });
+  return `${url.slice(0, start + 1)}${pairs.join('&')}`;
+}
+
+/** The parsed query with the value of every `access_token` parameter replaced. */
+export function redactQuery(query: unknown): unknown {
+  if (typeof query !== 'object' || query === null) return query;
+  return Object.fromEntries(
+    Object.entries(query).map(([name, value]) => [name, isTokenParameter(name) ? REDACTED : value]),
+  );
 }
 
 /** pino-http's `genReqId` (Express): the id, also sent back as `X-Request-Id`. */
@@ -50,17 +80,17 @@ const PRETTY = {
  * `nestjs-pino` parameters: JSON lines (or pino-pretty in development) at `LOG_LEVEL`, one line
  * per request with its id, and no credentials. `destination` lets tests read what is written.
  */
-export function loggingParams(settings: AppSettings, destination?: DestinationStream): Params {
+export function loggingParams(log: LogSettings, destination?: DestinationStream): Params {
   const options = {
-    level: settings.logLevel,
+    level: log.level,
     genReqId: requestId,
-    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
+    redact: { paths: REDACTED_PATHS, censor: REDACTED },
     serializers: {
       req: (req: SerializedRequest) => ({
         id: req.id,
         method: req.method,
         url: req.url && redactUrl(req.url),
-        query: req.query,
+        query: redactQuery(req.query),
         headers: req.headers,
         remoteAddress: req.remoteAddress,
       }),
@@ -69,7 +99,7 @@ export function loggingParams(settings: AppSettings, destination?: DestinationSt
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
       error || res.statusCode >= 500 ? 'error' : 'info',
     transport:
-      settings.logFormat === 'pretty' && !destination
+      log.format === 'pretty' && !destination
         ? { target: 'pino-pretty', options: PRETTY }
         : undefined,
   };

@@ -13,8 +13,9 @@ import {
 import {
   AUTH_OPTIONS,
   RouteAuthMetadata,
-  metadataUrls,
+  discoveryUrl,
   type ResolvedAuthOptions,
+  type RouteAuth,
 } from '../auth/index.js';
 import { serveSwaggerUi } from './swagger-ui.js';
 import { SECURITY_SCHEME, describeRequirements, securityRequirements } from './route-security.js';
@@ -30,15 +31,10 @@ export interface OpenApiOptions {
   oauthClient?: { clientId: string; clientSecret: string };
 }
 
-/** The discovery document Swagger UI reads to find the token endpoint and the scopes. */
-export function discoveryUrl(options: ResolvedAuthOptions): string {
-  return options.metadataAddress ?? metadataUrls(options.authority)[0];
-}
-
 type RouteHandler = Parameters<RouteAuthMetadata['forRoute']>[1];
 
 /** Every route handler of the app, with its controller (what the swagger scanner walks too). */
-export function routeHandlers(
+function routeHandlers(
   app: INestApplication,
 ): { controller: Type; handler: RouteHandler; name: string }[] {
   const scanner = new MetadataScanner();
@@ -52,38 +48,63 @@ export function routeHandlers(
   });
 }
 
+/** The answers a protected route can give besides its own, as the guards give them. */
+function documentAnswers(route: RouteAuth, target: object, name: string, handler: RouteHandler) {
+  const descriptor = { value: handler };
+  ApiUnauthorizedResponse({ description: 'No valid access token (RFC 6750 challenge)' })(
+    target,
+    name,
+    descriptor,
+  );
+  ApiServiceUnavailableResponse({
+    description: "The authority's keys cannot be had now; retry after Retry-After",
+  })(target, name, descriptor);
+  if (route.scopes) {
+    ApiForbiddenResponse({
+      description: 'insufficient_scope: the token lacks a scope the security requirement lists',
+    })(target, name, descriptor);
+  }
+}
+
 /**
- * Writes each route's lock from the metadata the guards enforce (`RouteAuthMetadata`), just before
- * the document is generated: security requirements with the exact scopes, and the 401 / 403 / 503
- * answers. Public routes get no requirement. Developers never repeat scopes for the docs.
+ * Runs `build` while every route handler is, on its own controller, a stand-in that carries the
+ * handler's metadata plus that route's lock (security requirements with the exact scopes the
+ * guards enforce, from `RouteAuthMetadata`, and the 401 / 403 / 503 answers); public routes get no
+ * requirement. Swagger reads a handler's metadata from the function, and a handler inherited by
+ * two controllers is one function: writing onto it would document one route with the other's
+ * rules. The handlers themselves are left as they were.
  */
-function documentRouteSecurity(app: INestApplication): void {
+function withRouteSecurity<T>(app: INestApplication, build: () => T): T {
   const routes = app.get(RouteAuthMetadata);
+  const restore: (() => void)[] = [];
   for (const { controller, handler, name } of routeHandlers(app)) {
     const route = routes.forRoute(controller, handler);
-    Reflect.defineMetadata(DECORATORS.API_SECURITY, securityRequirements(route), handler);
-    if (route.isPublic) continue;
-    const descriptor = { value: handler };
-    ApiUnauthorizedResponse({ description: 'No valid access token (RFC 6750 challenge)' })(
-      controller.prototype as object,
-      name,
-      descriptor,
-    );
-    ApiServiceUnavailableResponse({
-      description: "The authority's keys cannot be had now; retry after Retry-After",
-    })(controller.prototype as object, name, descriptor);
-    if (route.scopes) {
-      ApiForbiddenResponse({
-        description: 'insufficient_scope: the token lacks a scope the security requirement lists',
-      })(controller.prototype as object, name, descriptor);
+    const prototype = controller.prototype as Record<string, RouteHandler>;
+    const own = Object.getOwnPropertyDescriptor(prototype, name);
+    const standIn = function (this: unknown, ...args: unknown[]): unknown {
+      return (handler as (...a: unknown[]) => unknown).apply(this, args);
+    };
+    Object.defineProperty(standIn, 'name', { value: name });
+    for (const key of Reflect.getMetadataKeys(handler) as unknown[]) {
+      Reflect.defineMetadata(key, Reflect.getMetadata(key, handler), standIn);
     }
+    Reflect.defineMetadata(DECORATORS.API_SECURITY, securityRequirements(route), standIn);
+    if (!route.isPublic) documentAnswers(route, prototype, name, standIn);
+    Object.defineProperty(prototype, name, { value: standIn, configurable: true, writable: true });
+    restore.push(() =>
+      own ? Object.defineProperty(prototype, name, own) : delete prototype[name],
+    );
+  }
+  try {
+    return build();
+  } finally {
+    for (const undo of restore.reverse()) undo();
   }
 }
 
 /** Builds the OpenAPI 3 document: one `openIdConnect` scheme pointing at the authority. */
 export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const auth = app.get<ResolvedAuthOptions>(AUTH_OPTIONS);
-  documentRouteSecurity(app);
   const config = new DocumentBuilder()
     .setTitle('Messages API')
     .setDescription(
@@ -97,7 +118,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       description: 'Access tokens (RFC 9068 JWT) from the configured authority',
     })
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = withRouteSecurity(app, () => SwaggerModule.createDocument(app, config));
   labelLockedOperations(document);
   return document;
 }

@@ -5,20 +5,15 @@ import {
   TestAuthority,
   generateTestKey,
   signJws,
+  type TestApp,
   type TestKey,
 } from '../../src/auth/testing/index.js';
-import { startApiWithAuthority } from '../support/api-with-authority.js';
+import type { Server } from 'node:http';
 import { CaptureLogger } from '../support/capture-logger.js';
-import {
-  api,
-  callWith,
-  serveApi,
-  startTrap,
-  tamperSignature,
-  withSignature,
-} from './security-helpers.js';
+import { startApi } from '../support/test-api.js';
+import { callWith, startTrap, tamperSignature, withSignature } from './security-helpers.js';
 
-/**
+/*
  * RFC 8725 §3.1–3.2 and the classic forgeries: `alg: none` (CVE-2015-9235), HS* signed with the
  * public key (CVE-2016-10555, CVE-2022-23541), a token alg that does not fit its key, keys that
  * must never verify anything, key-pointing header parameters (CVE-2018-0114), `crit` and `b64`
@@ -54,8 +49,13 @@ function signed(
   );
 }
 
-async function expectRefused(token: string, reason: string, jwksFetches = 0): Promise<void> {
-  const res = await callWith(api().server, token);
+async function expectRefused(
+  server: Server,
+  token: string,
+  reason: string,
+  jwksFetches = 0,
+): Promise<void> {
+  const res = await callWith(server, token);
   expect(res).toBeUnauthorized('invalid_token');
   expect(logger.lastRejection()).toBe(reason);
   expect(authority.fetches.jwks).toBe(jwksFetches);
@@ -72,7 +72,9 @@ beforeEach(() => {
 });
 
 describe('the keys and algorithms that work (controls for every refusal below)', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['RS256 with its RSA key', () => signed(rsa)],
@@ -83,23 +85,29 @@ describe('the keys and algorithms that work (controls for every refusal below)',
     ['RS512 with an RSA key that publishes no alg', () => signed(rsaNoAlg, 'RS512')],
     ['ES256 with a P-256 key that publishes no alg', () => signed(ec256NoAlg, 'ES256')],
   ])('%s → 200, no JWKS fetch', async (_name, token) => {
-    const res = await callWith(api().server, token());
+    const res = await callWith(api.server, token());
     expect(res.status).toBe(200);
     expect(authority.fetches.jwks).toBe(0);
   });
 });
 
 describe('alg none and symmetric algorithms', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each(['none', 'None', 'NONE', 'nOnE'])('alg %s (no signature) → 401', async (alg) => {
-    await expectRefused(signed(rsa, alg), 'algorithm_not_allowed');
+    await expectRefused(api.server, signed(rsa, alg), 'algorithm_not_allowed');
   });
 
   it('alg none carrying a real RS256 signature → 401', async () => {
     const real = signed(rsa);
     const none = signed(rsa, 'none');
-    await expectRefused(withSignature(none, real.split('.')[2]), 'algorithm_not_allowed');
+    await expectRefused(
+      api.server,
+      withSignature(none, real.split('.')[2]),
+      'algorithm_not_allowed',
+    );
   });
 
   const pem = () => rsa.publicKey.export({ format: 'pem', type: 'spki' });
@@ -116,13 +124,11 @@ describe('alg none and symmetric algorithms', () => {
     ['HS256', 'the EC public key (PEM)', ecPem],
   ])('%s signed with %s as the secret → 401', async (alg, _secret, secret) => {
     const token = signJws({ alg, typ: 'at+jwt', kid: rsa.kid }, authority.claims(), secret());
-    await expectRefused(token, 'algorithm_not_allowed');
+    await expectRefused(api.server, token, 'algorithm_not_allowed');
   });
 
   it('a configuration that would accept HS256 never starts', async () => {
-    const error = await startApiWithAuthority(authority, {
-      auth: { algorithms: ['RS256', 'HS256'] },
-    }).then(
+    const error = await startApi({ authority, auth: { algorithms: ['RS256', 'HS256'] } }).then(
       (started) => started.close(),
       (e: unknown) => e,
     );
@@ -131,7 +137,9 @@ describe('alg none and symmetric algorithms', () => {
 });
 
 describe('algorithms outside the allowlist', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['RS1', 'RS1'],
@@ -145,7 +153,7 @@ describe('algorithms outside the allowlist', () => {
     ['null', null],
   ])('alg %s → 401', async (_name, alg) => {
     const token = signJws({ alg, typ: 'at+jwt', kid: rsa.kid }, authority.claims(), rsa.privateKey);
-    await expectRefused(token, 'algorithm_not_allowed');
+    await expectRefused(api.server, token, 'algorithm_not_allowed');
   });
 
   it('no alg at all → 401', async () => {
@@ -153,31 +161,37 @@ describe('algorithms outside the allowlist', () => {
       { typ: 'at+jwt', kid: rsa.kid } as unknown as { alg: string },
       authority.claims(),
     );
-    await expectRefused(token, 'algorithm_not_allowed');
+    await expectRefused(api.server, token, 'algorithm_not_allowed');
   });
 
   describe('with AUTH_ALGORITHMS=RS256', () => {
-    serveApi(() => authority, { logger, auth: { algorithms: ['RS256'] } });
+    let api: TestApp;
+    beforeAll(
+      async () => (api = await startApi({ authority, logger, auth: { algorithms: ['RS256'] } })),
+    );
+    afterAll(() => api.close());
 
     it.each([
       ['ES256 with its published P-256 key', () => signed(ec256)],
       ['PS256 with an RSA key that publishes no alg', () => signed(rsaNoAlg, 'PS256')],
       ['RS512 with an RSA key that publishes no alg', () => signed(rsaNoAlg, 'RS512')],
     ])('%s → 401, a genuine signature notwithstanding', async (_name, token) => {
-      const res = await callWith(api().server, token());
+      const res = await callWith(api.server, token());
       expect(res).toBeUnauthorized('invalid_token');
       expect(logger.lastRejection()).toBe('algorithm_not_allowed');
       expect(authority.fetches.jwks).toBe(0);
     });
 
     it('RS256 still works', async () => {
-      expect((await callWith(api().server, signed(rsa))).status).toBe(200);
+      expect((await callWith(api.server, signed(rsa))).status).toBe(200);
     });
   });
 });
 
 describe('one key, one algorithm (RFC 8725 §3.1)', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['RS256 with an EC key that publishes ES256', () => signed(ec256, 'RS256')],
@@ -194,7 +208,7 @@ describe('one key, one algorithm (RFC 8725 §3.1)', () => {
     ],
     ['RS384 with an RSA key that publishes RS256', () => signed(rsa, 'RS384')],
   ])('%s → 401, no JWKS fetch', async (_name, token) => {
-    await expectRefused(token(), 'algorithm_key_mismatch');
+    await expectRefused(api.server, token(), 'algorithm_key_mismatch');
   });
 });
 
@@ -225,14 +239,16 @@ describe('keys that must never verify anything', () => {
       weakKey.jwk,
     ];
   });
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
   afterAll(async () => {
     authority.extraJwks = [];
     await trap?.close();
   });
 
   const refusedWith = async (token: string, reason: string, jwksFetches: number) => {
-    const res = await callWith(api().server, token);
+    const res = await callWith(api.server, token);
     expect(res).toBeUnauthorized('invalid_token');
     expect(logger.lastRejection()).toBe(reason);
     expect(authority.fetches.jwks).toBe(jwksFetches);
@@ -305,7 +321,7 @@ describe('keys that must never verify anything', () => {
 
     it('a genuine token that also carries jku/x5u is verified with the authority’s key only', async () => {
       const res = await callWith(
-        api().server,
+        api.server,
         signed(rsa, 'RS256', { jku: `${trap.url}/k`, x5u: `${trap.url}/c` }),
       );
       expect(res.status).toBe(200);
@@ -315,7 +331,9 @@ describe('keys that must never verify anything', () => {
 });
 
 describe('crit and b64 (RFC 7515 §4.1.11, RFC 7797)', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['crit naming an unknown parameter', { crit: ['exp'], exp: 1 }],
@@ -324,7 +342,7 @@ describe('crit and b64 (RFC 7515 §4.1.11, RFC 7797)', () => {
     ['crit as a string', { crit: 'b64' }],
     ['crit naming b64 (RFC 7797 not supported)', { crit: ['b64'], b64: true }],
   ])('%s → 401', async (_name, header) => {
-    await expectRefused(signed(rsa, 'RS256', header), 'unsupported_header');
+    await expectRefused(api.server, signed(rsa, 'RS256', header), 'unsupported_header');
   });
 
   it.each([
@@ -332,24 +350,30 @@ describe('crit and b64 (RFC 7515 §4.1.11, RFC 7797)', () => {
     ['b64: false under crit', { b64: false, crit: ['b64'] }],
     ['b64: "false"', { b64: 'false' }],
   ])('%s → 401', async (_name, header) => {
-    await expectRefused(signed(rsa, 'RS256', header), 'unsupported_header');
+    await expectRefused(api.server, signed(rsa, 'RS256', header), 'unsupported_header');
   });
 });
 
 describe('signatures', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['ES256', ec256, 64],
     ['ES384', ec384, 96],
     ['ES512', ec512, 132],
   ])('%s with r = s = 0 (CVE-2022-21449, psychic signature) → 401', async (alg, key, size) => {
-    await expectRefused(withSignature(signed(key, alg), Buffer.alloc(size)), 'bad_signature');
+    await expectRefused(
+      api.server,
+      withSignature(signed(key, alg), Buffer.alloc(size)),
+      'bad_signature',
+    );
   });
 
   it('ES256 with r = s = 0 in DER form → 401', async () => {
     const der = Buffer.from('3006020100020100', 'hex');
-    const res = await callWith(api().server, withSignature(signed(ec256), der));
+    const res = await callWith(api.server, withSignature(signed(ec256), der));
     expect(res).toBeUnauthorized('invalid_token');
     expect(authority.fetches.jwks).toBe(0);
   });
@@ -378,10 +402,10 @@ describe('signatures', () => {
     ],
     ['a truncated signature', (t: string) => t.slice(0, -10)],
   ])('%s → 401 bad signature', async (_name, forge) => {
-    await expectRefused(forge(signed(rsa)), 'bad_signature');
+    await expectRefused(api.server, forge(signed(rsa)), 'bad_signature');
   });
 
   it('a bad ECDSA signature → 401 bad signature', async () => {
-    await expectRefused(tamperSignature(signed(ec256)), 'bad_signature');
+    await expectRefused(api.server, tamperSignature(signed(ec256)), 'bad_signature');
   });
 });

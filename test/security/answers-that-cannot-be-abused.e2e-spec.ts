@@ -5,12 +5,14 @@ import {
   generateTestKey,
   parseChallenge,
   signJws,
+  type TestApp,
 } from '../../src/auth/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { rawRequest, type RawAnswer } from '../support/raw-request.js';
-import { api, serveApi, tamperSignature } from './security-helpers.js';
+import { startApi } from '../support/test-api.js';
+import { tamperSignature } from './security-helpers.js';
 
-/**
+/*
  * Answers that can't be abused (RFC 6750 §3): whatever a token holds, the challenge stays one
  * well-formed header of printable ASCII without `"` or `\`, nothing from the token can add a
  * header, and no token, signature or token segment ever appears in a response or a log line.
@@ -25,8 +27,8 @@ const WELL_FORMED_CHALLENGE =
   /^Bearer error="invalid_token", error_description="[\x20\x21\x23-\x5B\x5D-\x7E]{1,300}"$/;
 const HOSTILE = 'x"\\ \r\nX-Injected: yes\r\n\r\n<script>é€\u2028\u0000';
 
-const send = (value: string, path = '/api/me') =>
-  rawRequest(`${api().url}${path}`, { headers: ['Authorization', value] });
+const send = (api: TestApp, value: string, path = '/api/me') =>
+  rawRequest(`${api.url ?? ''}${path}`, { headers: ['Authorization', value] });
 
 function headerNames(res: RawAnswer): string[] {
   return res.rawHeaders.filter((_, i) => i % 2 === 0).map((h) => h.toLowerCase());
@@ -39,7 +41,9 @@ afterAll(() => authority?.close());
 beforeEach(() => logger.clear());
 
 describe('error_description holds only what RFC 6750 allows, whatever the token held', () => {
-  serveApi(() => authority, { logger, listen: true });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger, listen: true })));
+  afterAll(() => api.close());
 
   it.each([
     ['iss', () => authority.mint({ iss: `https://evil.example/${HOSTILE}` }), 'wrong_issuer'],
@@ -51,7 +55,7 @@ describe('error_description holds only what RFC 6750 allows, whatever the token 
     ['kid', () => authority.mint({}, { header: { kid: HOSTILE } }), 'unknown_kid'],
     ['2 000-character iss', () => authority.mint({ iss: 'i'.repeat(2_000) }), 'wrong_issuer'],
   ])('a hostile %s → one well-formed challenge, no extra header', async (_field, token, reason) => {
-    const res = await send(`Bearer ${token()}`);
+    const res = await send(api, `Bearer ${token()}`);
     expect(res).toBeUnauthorized('invalid_token');
     expect(logger.lastRejection()).toBe(reason);
     expect(res.headers['www-authenticate']).toMatch(WELL_FORMED_CHALLENGE);
@@ -61,23 +65,33 @@ describe('error_description holds only what RFC 6750 allows, whatever the token 
   });
 
   it('the JSON body carries the same sanitised sentence as the challenge', async () => {
-    const res = await send(`Bearer ${authority.mint({ iss: HOSTILE })}`);
+    const res = await send(api, `Bearer ${authority.mint({ iss: HOSTILE })}`);
     const description = parseChallenge(res.headers['www-authenticate'] as string)?.params
       .error_description;
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: description });
   });
 
   it('auth failures are not cacheable', async () => {
-    const res = await send(`Bearer ${authority.bad.expired()}`);
+    const res = await send(api, `Bearer ${authority.bad.expired()}`);
     expect(res.headers['cache-control']).toBe('no-store');
   });
 });
 
 describe('with AUTH_INCLUDE_ERROR_DETAILS=false', () => {
-  serveApi(() => authority, { logger, listen: true, auth: { includeErrorDetails: false } });
+  let api: TestApp;
+  beforeAll(
+    async () =>
+      (api = await startApi({
+        authority,
+        logger,
+        listen: true,
+        auth: { includeErrorDetails: false },
+      })),
+  );
+  afterAll(() => api.close());
 
   it('the challenge names the error only, and the body says nothing more', async () => {
-    const res = await send(`Bearer ${authority.mint({ iss: HOSTILE })}`);
+    const res = await send(api, `Bearer ${authority.mint({ iss: HOSTILE })}`);
     expect(res).toBeUnauthorized('invalid_token');
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' });
@@ -86,7 +100,9 @@ describe('with AUTH_INCLUDE_ERROR_DETAILS=false', () => {
 });
 
 describe('no token, signature or token segment in any response or log line', () => {
-  serveApi(() => authority, { logger, listen: true });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger, listen: true })));
+  afterAll(() => api.close());
 
   /** What must never be repeated back: the token, each JWS segment, and any 12-character prefix. */
   function secretsOf(token: string): string[] {
@@ -133,7 +149,7 @@ describe('no token, signature or token segment in any response or log line', () 
   it.each(cases)('%s', async (_name, make) => {
     const { token, header, path } = make();
     const value = header === '' ? `Bearer ${token}` : header.replaceAll('<token>', token);
-    const res = await send(value, (path ?? '/api/me').replace('<token>', token));
+    const res = await send(api, value, (path ?? '/api/me').replace('<token>', token));
     expect(res.status).not.toBe(500);
     const answer = [res.status, ...res.rawHeaders, res.text].join('\n');
     const logs = logger.text();
@@ -149,7 +165,7 @@ describe('no token, signature or token segment in any response or log line', () 
     authority.jwks = 'down';
     try {
       const token = authority.mint({}, { key: next });
-      const res = await send(`Bearer ${token}`);
+      const res = await send(api, `Bearer ${token}`);
       expect(res).toBeAuthorityUnavailable();
       const answer = [res.status, ...res.rawHeaders, res.text].join('\n');
       for (const secret of secretsOf(token)) {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { TestAuthority } from '../../src/auth/testing/index.js';
+import { TestAuthority, type TestApp } from '../../src/auth/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
 import { rawRequest } from '../support/raw-request.js';
-import { api, callWith, serveApi } from './security-helpers.js';
+import { startApi } from '../support/test-api.js';
+import { callWith } from './security-helpers.js';
 
-/**
+/*
  * RFC 6750 §2.1 and §3.1 at the door: the scheme is case-insensitive and takes exactly one
  * b64token; anything else that claims to be Bearer is 400 `invalid_request`; another scheme is
  * a bare 401 challenge. Node keeps only the first of duplicated headers in `req.headers`, so the
@@ -29,9 +30,11 @@ beforeEach(() => {
 });
 
 describe('the Authorization header', () => {
-  serveApi(() => authority, { logger, listen: true });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger, listen: true })));
+  afterAll(() => api.close());
   const auth = (value: string) =>
-    request(api().server).get('/api/me').set('Authorization', value.replaceAll(T, token));
+    request(api.server).get('/api/me').set('Authorization', value.replaceAll(T, token));
 
   it.each(['Bearer', 'bearer', 'BEARER', 'BeArEr'])('scheme %s → 200', async (scheme) => {
     expect((await auth(`${scheme} ${T}`)).status).toBe(200);
@@ -74,16 +77,18 @@ describe('the Authorization header', () => {
   });
 
   it('no Authorization header → 401 with a bare challenge', async () => {
-    const res = await request(api().server).get('/api/me');
+    const res = await request(api.server).get('/api/me');
     expect(res).toBeUnauthorized();
     expect(res.headers['www-authenticate']).toBe('Bearer');
   });
 });
 
 describe('several Authorization headers (sent raw: supertest would fold them)', () => {
-  serveApi(() => authority, { logger, listen: true });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger, listen: true })));
+  afterAll(() => api.close());
   const send = (...values: string[]) =>
-    rawRequest(`${api().url}/api/me`, {
+    rawRequest(`${api.url}/api/me`, {
       headers: values.flatMap((v, i) => [i % 2 ? 'authorization' : 'Authorization', v]),
     });
 
@@ -106,15 +111,17 @@ describe('several Authorization headers (sent raw: supertest would fold them)', 
 });
 
 describe('a token in more than one place', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it('header and query → 400', async () => {
-    const res = await callWith(api().server, token, `/api/me?access_token=${token}`);
+    const res = await callWith(api.server, token, `/api/me?access_token=${token}`);
     expect(res).toBeBadBearerRequest();
   });
 
   it('header and form body → 400', async () => {
-    const res = await request(api().server)
+    const res = await request(api.server)
       .post('/api/messages')
       .set('Authorization', `Bearer ${token}`)
       .type('form')
@@ -123,7 +130,7 @@ describe('a token in more than one place', () => {
   });
 
   it('header and JSON body → 400', async () => {
-    const res = await request(api().server)
+    const res = await request(api.server)
       .post('/api/messages')
       .set('Authorization', `Bearer ${token}`)
       .send({ access_token: token, text: 'hello' });
@@ -131,24 +138,26 @@ describe('a token in more than one place', () => {
   });
 
   it('an empty access_token beside the header still counts → 400', async () => {
-    const res = await callWith(api().server, token, '/api/me?access_token=');
+    const res = await callWith(api.server, token, '/api/me?access_token=');
     expect(res).toBeBadBearerRequest();
   });
 
   it('the query alone → 400 (query tokens end up in logs; RFC 6750 §2.3 makes them optional)', async () => {
-    const res = await request(api().server).get(`/api/me?access_token=${token}`);
+    const res = await request(api.server).get(`/api/me?access_token=${token}`);
     expect(res).toBeBadBearerRequest();
     expect(authority.fetches.jwks).toBe(0);
   });
 
   it('header only, with other query parameters → 200', async () => {
-    expect((await callWith(api().server, token, '/api/me?token=x&access=y')).status).toBe(200);
+    expect((await callWith(api.server, token, '/api/me?token=x&access=y')).status).toBe(200);
   });
 });
 
 describe('the longest token accepted is checked before any parsing', () => {
   describe('default limit (8192)', () => {
-    serveApi(() => authority, { logger });
+    let api: TestApp;
+    beforeAll(async () => (api = await startApi({ authority, logger })));
+    afterAll(() => api.close());
 
     it.each([
       ['8193 characters of a token shape', 'a'.repeat(8193)],
@@ -159,27 +168,29 @@ describe('the longest token accepted is checked before any parsing', () => {
       ['8193 characters that are not even b64token', '!'.repeat(8193)],
       ['two long tokens', `${'a'.repeat(8000)} ${'b'.repeat(8000)}`],
     ])('%s → 400 token too long', async (_name, value) => {
-      const res = await request(api().server)
-        .get('/api/me')
-        .set('Authorization', `Bearer ${value}`);
+      const res = await request(api.server).get('/api/me').set('Authorization', `Bearer ${value}`);
       expect(res).toBeBadBearerRequest();
       expect(logger.lastRejection()).toBe('token_too_long');
       expect(authority.fetches.jwks).toBe(0);
     });
 
     it('exactly 8192 characters is parsed (and refused as a JWT) → 401', async () => {
-      const res = await callWith(api().server, 'a'.repeat(8192));
+      const res = await callWith(api.server, 'a'.repeat(8192));
       expect(res).toBeUnauthorized('invalid_token');
       expect(logger.lastRejection()).toBe('malformed_token');
     });
   });
 
   describe('AUTH_MAX_TOKEN_LENGTH=200', () => {
-    serveApi(() => authority, { logger, auth: { maxTokenLength: 200 } });
+    let api: TestApp;
+    beforeAll(
+      async () => (api = await startApi({ authority, logger, auth: { maxTokenLength: 200 } })),
+    );
+    afterAll(() => api.close());
 
     it('a genuine token longer than the limit → 400', async () => {
       expect(token.length).toBeGreaterThan(200);
-      const res = await callWith(api().server, token);
+      const res = await callWith(api.server, token);
       expect(res).toBeBadBearerRequest();
       expect(logger.lastRejection()).toBe('token_too_long');
     });
@@ -187,7 +198,9 @@ describe('the longest token accepted is checked before any parsing', () => {
 });
 
 describe('malformed tokens in a well-formed header', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['one segment', 'abcdef', 'malformed_token'],
@@ -224,7 +237,7 @@ describe('malformed tokens in a well-formed header', () => {
       'malformed_token',
     ],
   ])('%s → 401', async (_name, value, reason) => {
-    const res = await callWith(api().server, typeof value === 'function' ? value() : value);
+    const res = await callWith(api.server, typeof value === 'function' ? value() : value);
     expect(res).toBeUnauthorized('invalid_token');
     expect(logger.lastRejection()).toBe(reason);
     expect(authority.fetches.jwks).toBe(0);

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { Server } from 'node:http';
 import request from 'supertest';
-import { TestAuthority, signJws } from '../../src/auth/testing/index.js';
+import { TestAuthority, signJws, type TestApp } from '../../src/auth/testing/index.js';
+import { settingsFromEnv } from '../../src/config/settings.js';
+import { authorityEnv } from '../support/authority-env.js';
 import { startApi } from '../support/test-api.js';
 import { CaptureLogger } from '../support/capture-logger.js';
-import { api, callWith, serveApi } from './security-helpers.js';
+import { callWith } from './security-helpers.js';
 
-/**
+/*
  * RFC 7519 §4.1, RFC 8725 §3.8–3.11 and RFC 9068 §4: what a correctly signed token must also
  * say. `exp` required and a valid NumericDate, `nbf` honoured with the clock skew, `iss` and `aud`
  * compared exactly, a payload that is a JSON object, an access-token `typ`, and no ID tokens.
@@ -16,15 +19,15 @@ let authority: TestAuthority;
 const logger = new CaptureLogger();
 const now = () => Math.floor(Date.now() / 1000);
 
-async function expectRefused(token: string, reason: string): Promise<void> {
-  const res = await callWith(api().server, token);
+async function expectRefused(server: Server, token: string, reason: string): Promise<void> {
+  const res = await callWith(server, token);
   expect(res).toBeUnauthorized('invalid_token');
   expect(logger.lastRejection()).toBe(reason);
   expect(authority.fetches.jwks).toBe(0);
 }
 
-async function expectAccepted(token: string): Promise<void> {
-  const res = await callWith(api().server, token);
+async function expectAccepted(server: Server, token: string): Promise<void> {
+  const res = await callWith(server, token);
   expect(res.status).toBe(200);
 }
 
@@ -38,10 +41,12 @@ beforeEach(() => {
 });
 
 describe('exp: required, a valid NumericDate', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it('no exp → 401', async () => {
-    await expectRefused(authority.mint({ exp: undefined }), 'missing_exp');
+    await expectRefused(api.server, authority.mint({ exp: undefined }), 'missing_exp');
   });
 
   it.each([
@@ -51,7 +56,7 @@ describe('exp: required, a valid NumericDate', () => {
     ['an array', [9999999999]],
     ['an object', { value: 9999999999 }],
   ])('exp as %s → 401', async (_name, exp) => {
-    await expectRefused(authority.mint({ exp }), 'invalid_claim');
+    await expectRefused(api.server, authority.mint({ exp }), 'invalid_claim');
   });
 
   it.each([
@@ -62,12 +67,12 @@ describe('exp: required, a valid NumericDate', () => {
       '"exp":0',
       `"exp":${literal}`,
     );
-    await expectRefused(authority.mint({}, { rawPayload: json }), 'invalid_claim');
+    await expectRefused(api.server, authority.mint({}, { rawPayload: json }), 'invalid_claim');
   });
 
   it('exp NaN (not JSON at all) → 401 malformed', async () => {
     const json = JSON.stringify({ ...authority.claims(), exp: 0 }).replace('"exp":0', '"exp":NaN');
-    await expectRefused(authority.mint({}, { rawPayload: json }), 'malformed_token');
+    await expectRefused(api.server, authority.mint({}, { rawPayload: json }), 'malformed_token');
   });
 
   it.each([
@@ -75,63 +80,69 @@ describe('exp: required, a valid NumericDate', () => {
     ['Number.MAX_VALUE', Number.MAX_VALUE],
     ['beyond the last representable date (8.64e12 s + 1)', 8.64e12 + 1],
   ])('exp %s, far beyond any date → 401 (never a 500)', async (_name, exp) => {
-    await expectRefused(authority.mint({ exp }), 'invalid_claim');
+    await expectRefused(api.server, authority.mint({ exp }), 'invalid_claim');
   });
 
   it.each([
     ['-1e300', -1e300],
     ['-Number.MAX_VALUE', -Number.MAX_VALUE],
   ])('exp %s, far before any date → 401 (never a 500)', async (_name, exp) => {
-    await expectRefused(authority.mint({ exp }), 'invalid_claim');
+    await expectRefused(api.server, authority.mint({ exp }), 'invalid_claim');
   });
 
   it('nbf or iat that are not NumericDates → 401', async () => {
-    await expectRefused(authority.mint({ nbf: 'now' }), 'invalid_claim');
-    await expectRefused(authority.mint({ iat: '1700000000' }), 'invalid_claim');
-    await expectRefused(authority.mint({ nbf: 1e300 }), 'invalid_claim');
+    await expectRefused(api.server, authority.mint({ nbf: 'now' }), 'invalid_claim');
+    await expectRefused(api.server, authority.mint({ iat: '1700000000' }), 'invalid_claim');
+    await expectRefused(api.server, authority.mint({ nbf: 1e300 }), 'invalid_claim');
   });
 
   it('an exp within the clock skew (60 s) is still accepted; beyond it → 401 expired', async () => {
-    await expectAccepted(authority.mint({ exp: now() - 30 }));
-    await expectRefused(authority.mint({ exp: now() - 90 }), 'expired');
-    await expectRefused(authority.bad.expired(), 'expired');
+    await expectAccepted(api.server, authority.mint({ exp: now() - 30 }));
+    await expectRefused(api.server, authority.mint({ exp: now() - 90 }), 'expired');
+    await expectRefused(api.server, authority.bad.expired(), 'expired');
   });
 
   it('an exp in year 2200 is accepted (valid, if unwise)', async () => {
-    await expectAccepted(authority.mint({ exp: Date.UTC(2200, 0, 1) / 1000 }));
+    await expectAccepted(api.server, authority.mint({ exp: Date.UTC(2200, 0, 1) / 1000 }));
   });
 });
 
 describe('nbf with the default clock skew (60 s)', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it('nbf 30 s ahead → accepted', async () => {
-    await expectAccepted(authority.mint({ nbf: now() + 30 }));
+    await expectAccepted(api.server, authority.mint({ nbf: now() + 30 }));
   });
   it('nbf 120 s ahead → 401', async () => {
-    await expectRefused(authority.mint({ nbf: now() + 120 }), 'not_yet_valid');
+    await expectRefused(api.server, authority.mint({ nbf: now() + 120 }), 'not_yet_valid');
   });
   it('nbf an hour ahead → 401', async () => {
-    await expectRefused(authority.bad.notYetValid(), 'not_yet_valid');
+    await expectRefused(api.server, authority.bad.notYetValid(), 'not_yet_valid');
   });
 });
 
 describe('nbf and exp with no clock skew (AUTH_CLOCK_SKEW_SECONDS=0)', () => {
-  serveApi(() => authority, { logger, auth: { clockSkew: 0 } });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger, auth: { clockSkew: 0 } })));
+  afterAll(() => api.close());
 
   it('nbf 30 s ahead → 401', async () => {
-    await expectRefused(authority.mint({ nbf: now() + 30 }), 'not_yet_valid');
+    await expectRefused(api.server, authority.mint({ nbf: now() + 30 }), 'not_yet_valid');
   });
   it('exp 30 s ago → 401', async () => {
-    await expectRefused(authority.mint({ exp: now() - 30 }), 'expired');
+    await expectRefused(api.server, authority.mint({ exp: now() - 30 }), 'expired');
   });
   it('nbf now and exp ahead → accepted', async () => {
-    await expectAccepted(authority.mint({ nbf: now() - 1 }));
+    await expectAccepted(api.server, authority.mint({ nbf: now() - 1 }));
   });
 });
 
 describe('iss: exactly the authority, checked before any key lookup', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   const variants: [string, () => unknown][] = [
     ['with a trailing slash', () => `${authority.issuer}/`],
@@ -146,16 +157,18 @@ describe('iss: exactly the authority, checked before any key lookup', () => {
     ['another authority', () => 'https://someone-else.example.com'],
   ];
   it.each(variants)('iss %s → 401, no JWKS fetch', async (_name, iss) => {
-    await expectRefused(authority.mint({ iss: iss() }), 'wrong_issuer');
+    await expectRefused(api.server, authority.mint({ iss: iss() }), 'wrong_issuer');
   });
 
   it('the exact issuer → accepted', async () => {
-    await expectAccepted(authority.mint({ iss: authority.issuer }));
+    await expectAccepted(api.server, authority.mint({ iss: authority.issuer }));
   });
 });
 
 describe('aud: one of the configured audiences, exactly', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['a prefix', 'api://tes'],
@@ -172,19 +185,21 @@ describe('aud: one of the configured audiences, exactly', () => {
     ['absent', undefined],
     ['empty', ''],
   ])('aud %s → 401', async (_name, aud) => {
-    await expectRefused(authority.mint({ aud }), 'wrong_audience');
+    await expectRefused(api.server, authority.mint({ aud }), 'wrong_audience');
   });
 
   it.each([
     ['the audience', 'api://test'],
     ['an array holding it', ['api://other', 'api://test']],
   ])('aud as %s → accepted', async (_name, aud) => {
-    await expectAccepted(authority.mint({ aud }));
+    await expectAccepted(api.server, authority.mint({ aud }));
   });
 });
 
 describe('a payload that is not a JSON object', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['an array', () => JSON.stringify([authority.claims()])],
@@ -194,7 +209,11 @@ describe('a payload that is not a JSON object', () => {
     ['null', () => 'null'],
     ['true', () => 'true'],
   ])('payload %s → 401', async (_name, payload) => {
-    await expectRefused(authority.mint({}, { rawPayload: payload() }), 'payload_not_object');
+    await expectRefused(
+      api.server,
+      authority.mint({}, { rawPayload: payload() }),
+      'payload_not_object',
+    );
   });
 
   it.each([
@@ -202,12 +221,18 @@ describe('a payload that is not a JSON object', () => {
     ['empty', () => ''],
     ['JSON with trailing garbage', () => `${JSON.stringify(authority.claims())}x`],
   ])('payload %s → 401 malformed', async (_name, payload) => {
-    await expectRefused(authority.mint({}, { rawPayload: payload() }), 'malformed_token');
+    await expectRefused(
+      api.server,
+      authority.mint({}, { rawPayload: payload() }),
+      'malformed_token',
+    );
   });
 });
 
 describe('typ: an access token, not another kind of JWT', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['absent', undefined],
@@ -217,7 +242,7 @@ describe('typ: an access token, not another kind of JWT', () => {
     ['AT+JWT', 'AT+JWT'],
     ['application/at+jwt', 'application/at+jwt'],
   ])('typ %s → accepted', async (_name, typ) => {
-    await expectAccepted(authority.mint({}, { header: { typ } }));
+    await expectAccepted(api.server, authority.mint({}, { header: { typ } }));
   });
 
   it.each([
@@ -231,18 +256,23 @@ describe('typ: an access token, not another kind of JWT', () => {
     ['a number', 1],
     ['an array', ['at+jwt']],
   ])('typ %s → 401, no JWKS fetch', async (_name, typ) => {
-    await expectRefused(authority.mint({}, { header: { typ } }), 'wrong_token_type');
+    await expectRefused(api.server, authority.mint({}, { header: { typ } }), 'wrong_token_type');
   });
 });
 
 describe('strict RFC 9068 (requireAccessTokenType: true)', () => {
-  serveApi(() => authority, { logger, auth: { requireAccessTokenType: true } });
+  let api: TestApp;
+  beforeAll(
+    async () =>
+      (api = await startApi({ authority, logger, auth: { requireAccessTokenType: true } })),
+  );
+  afterAll(() => api.close());
 
   it.each([
     ['at+jwt', 'at+jwt'],
     ['application/at+jwt', 'application/at+jwt'],
   ])('typ %s → accepted', async (_name, typ) => {
-    await expectAccepted(authority.mint({}, { header: { typ } }));
+    await expectAccepted(api.server, authority.mint({}, { header: { typ } }));
   });
 
   it.each([
@@ -250,16 +280,14 @@ describe('strict RFC 9068 (requireAccessTokenType: true)', () => {
     ['absent', undefined],
     ['dpop+jwt', 'dpop+jwt'],
   ])('typ %s → 401', async (_name, typ) => {
-    await expectRefused(authority.mint({}, { header: { typ } }), 'wrong_token_type');
+    await expectRefused(api.server, authority.mint({}, { header: { typ } }), 'wrong_token_type');
   });
 });
 
 describe('strict RFC 9068 through the environment (AUTH_REQUIRE_ACCESS_TOKEN_TYPE=true)', () => {
   it('refuses typ JWT and accepts at+jwt', async () => {
-    const { app, server } = await startApi({
-      ...authority.env(),
-      AUTH_REQUIRE_ACCESS_TOKEN_TYPE: 'true',
-    });
+    const env = { ...authorityEnv(authority), AUTH_REQUIRE_ACCESS_TOKEN_TYPE: 'true' };
+    const { app, server } = await startApi({ authority, auth: settingsFromEnv(env).auth });
     try {
       const jwt = authority.mint({}, { header: { typ: 'JWT' } });
       expect(await request(server).get('/api/me').auth(jwt, { type: 'bearer' })).toBeUnauthorized(
@@ -274,7 +302,9 @@ describe('strict RFC 9068 through the environment (AUTH_REQUIRE_ACCESS_TOKEN_TYP
 });
 
 describe('OpenID Connect ID tokens are refused, even with the API as audience', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it.each([
     ['the kit’s ID token (aud = the client)', () => authority.bad.idToken()],
@@ -303,15 +333,17 @@ describe('OpenID Connect ID tokens are refused, even with the API as audience', 
         ),
     ],
   ])('%s → 401, no JWKS fetch', async (_name, token) => {
-    await expectRefused(token(), 'id_token');
+    await expectRefused(api.server, token(), 'id_token');
   });
 });
 
 describe('a token the authority really signed, well-formed in every other way', () => {
-  serveApi(() => authority, { logger });
+  let api: TestApp;
+  beforeAll(async () => (api = await startApi({ authority, logger })));
+  afterAll(() => api.close());
 
   it('is accepted (the control for every refusal above)', async () => {
-    const res = await callWith(api().server, authority.mint());
+    const res = await callWith(api.server, authority.mint());
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ sub: 'test-user', issuer: authority.issuer });
   });
@@ -321,13 +353,13 @@ describe('a token the authority really signed, well-formed in every other way', 
       /}$/,
       ',"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}}}',
     );
-    await expectAccepted(authority.mint({}, { rawPayload: payload }));
+    await expectAccepted(api.server, authority.mint({}, { rawPayload: payload }));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('signed by hand with signJws, the same → accepted', async () => {
     const key = authority.signingKey;
     const token = signJws({ alg: key.alg, kid: key.kid }, authority.claims(), key.privateKey);
-    await expectAccepted(token);
+    await expectAccepted(api.server, token);
   });
 });

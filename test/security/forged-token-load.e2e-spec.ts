@@ -1,12 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
-import { TestAuthority, generateTestKey, signJws } from '../../src/auth/testing/index.js';
-import { startApiWithAuthority, type ApiWithAuthority } from '../support/api-with-authority.js';
+import {
+  TestAuthority,
+  generateTestKey,
+  signJws,
+  type TestApp,
+} from '../../src/auth/testing/index.js';
 import { CaptureLogger } from '../support/capture-logger.js';
+import { startApi } from '../support/test-api.js';
 import { tamperSignature } from './security-helpers.js';
 
-/**
+/*
  * A load of forged tokens over loopback: a few thousand requests of mixed kinds, 50 at a time.
  * The process must answer every one 401 `invalid_token` (never 5xx, never a hang), spend no more
  * JWKS fetches than the refresh budget allows, and serve genuine tokens afterwards.
@@ -19,7 +24,7 @@ const REFILL_PER_MINUTE = 10;
 
 let authority: TestAuthority;
 const ec = generateTestKey('ES256');
-let api: ApiWithAuthority;
+let api: TestApp;
 const logger = new CaptureLogger();
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
@@ -95,7 +100,7 @@ function forgeries(): (() => string)[] {
 beforeAll(async () => {
   authority = await TestAuthority.start();
   authority.keys = [ec, ...authority.keys];
-  api = await startApiWithAuthority(authority, { logger, listen: true });
+  api = await startApi({ authority, logger, listen: true });
   authority.resetFetches();
 });
 afterAll(async () => {

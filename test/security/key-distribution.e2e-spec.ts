@@ -7,12 +7,13 @@ import {
   generateTestKey,
   signJws,
   type Fault,
+  type TestApp,
 } from '../../src/auth/testing/index.js';
-import { startApiWithAuthority, type ApiWithAuthority } from '../support/api-with-authority.js';
 import { CaptureLogger } from '../support/capture-logger.js';
+import { startApi } from '../support/test-api.js';
 import { callWith } from './security-helpers.js';
 
-/**
+/*
  * Key distribution on bad days, counted at the authority: one fetch on a cold start (single
  * flight), a rotation found on its first request with one shared refetch, a flood of unknown
  * kids held to the refresh budget (10 at once, 10 a minute), known keys kept while the JWKS is
@@ -28,15 +29,11 @@ const BURST = 10;
 const REFILL_PER_MINUTE = 10;
 
 let authority: TestAuthority;
-let api: ApiWithAuthority | undefined;
+let api: TestApp | undefined;
 const logger = new CaptureLogger();
 
-async function start(warm = true): Promise<ApiWithAuthority> {
-  api = await startApiWithAuthority(authority, {
-    logger,
-    warm,
-    auth: { fetchTimeoutMs: FETCH_TIMEOUT_MS },
-  });
+async function start(warm = true): Promise<TestApp> {
+  api = await startApi({ authority, logger, warm, auth: { fetchTimeoutMs: FETCH_TIMEOUT_MS } });
   if (warm) authority.resetFetches();
   return api;
 }

@@ -1,44 +1,12 @@
-import { afterAll, beforeAll } from '@jest/globals';
 import request from 'supertest';
 import type { Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Server as NetServer } from 'node:net';
-import type { TestAuthority } from '../../src/auth/testing/index.js';
-import { startApiWithAuthority, type ApiWithAuthority } from '../support/api-with-authority.js';
 
-/**
+/*
  * Small helpers shared by the adversarial specs. Tokens come from the kit (`TestAuthority.mint`,
  * `signJws`, `generateTestKey`); these only send them and take them apart.
  */
-
-/**
- * Starts the app for the enclosing `describe` (in its `beforeAll`) and closes it afterwards; the
- * JWKS fetch count starts at zero once it is warm. One app per `describe`, so each group's
- * options and fetch counts are its own.
- */
-export function serveApi(
-  authority: () => TestAuthority,
-  options: Parameters<typeof startApiWithAuthority>[1] = {},
-): void {
-  let api: ApiWithAuthority | undefined;
-  beforeAll(async () => {
-    api = await startApiWithAuthority(authority(), options);
-    current = api;
-    authority().resetFetches();
-  });
-  afterAll(async () => {
-    current = undefined;
-    await api?.close();
-  });
-}
-
-let current: ApiWithAuthority | undefined;
-
-/** The app the enclosing `describe` started with `serveApi`. */
-export function api(): ApiWithAuthority {
-  if (!current) throw new Error('no app: call serveApi() in the describe');
-  return current;
-}
 
 /** GET `path` (default `/api/me`, which any valid token may call) with `Authorization: Bearer`. */
 export const callWith = (server: Server, token: string, path = '/api/me') =>

@@ -1,46 +1,73 @@
-import type { INestApplication } from '@nestjs/common';
-import { Test, type TestingModuleBuilder } from '@nestjs/testing';
-import type { Server } from 'node:http';
+import type { LoggerService } from '@nestjs/common';
+import { PARAMS_PROVIDER_TOKEN } from 'nestjs-pino';
 import { createHttpAdapter } from '../../src/app.factory.js';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
-import type { HttpAdapterName } from '../../src/config/http-adapter.config.js';
+import type { AuthModuleOptions } from '../../src/auth/index.js';
+import { startTestApp, type TestApp, type TestAuthority } from '../../src/auth/testing/index.js';
+import {
+  httpSettingsFromEnv,
+  type HttpAdapterName,
+  type HttpSettings,
+} from '../../src/config/http.settings.js';
+import type { LogSettings } from '../../src/config/log.settings.js';
+import { loggingParams } from '../../src/logging/logging.options.js';
+import type { OpenApiOptions } from '../../src/openapi/openapi.setup.js';
 
 export interface StartApiOptions {
-  /** The HTTP platform, as `HTTP_ADAPTER` picks it in production. Default `express`. */
+  /** Trust this authority. Default: a new one, closed with the app. */
+  authority?: TestAuthority;
+  /** `AuthModule` options on top of the authority's (`clockSkew`, `tokenCacheSize`...). */
+  auth?: Partial<AuthModuleOptions>;
+  /** The HTTP platform, as `HTTP_ADAPTER` picks it. Default `express`. */
   adapter?: HttpAdapterName;
-  /** Replaces providers before the module compiles (e.g. where logs are written). */
-  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** HTTP settings on top of the defaults (`corsOrigins`, `bodyLimitBytes`...). */
+  http?: Partial<Omit<HttpSettings, 'adapter'>>;
+  /** Log settings. Default: silent, or `info` when `logs` is given. */
+  log?: Partial<LogSettings>;
+  /** Receives every JSON log line pino writes. */
+  logs?: (line: string) => void;
+  /** A Nest logger in place of pino (e.g. `CaptureLogger`). */
+  logger?: LoggerService;
+  /** What only the development entry passes (Swagger UI's pre-filled client). */
+  openApi?: OpenApiOptions;
+  /** Also listen on 127.0.0.1 on a free port (`url`), for raw HTTP and load. */
+  listen?: boolean;
+  /** Wait for the authority's metadata and keys first (default true). */
+  warm?: boolean;
 }
 
 /**
- * Builds the whole `AppModule` with this environment on the chosen platform, the way `main.ts`
- * does, and starts it without a port (supertest drives it). The environment is restored
- * afterwards. Logs are silent unless `env` sets `LOG_LEVEL`. A function as second argument is
- * `override`.
+ * The one way the e2e specs start the API: the whole `AppModule` with explicit settings, set up
+ * as the entry points set it up (`configureApp`), on the chosen platform, trusting a test
+ * authority. Built on the kit's `startTestApp`, so it answers the same `TestApp`.
  */
-export async function startApi(
-  env: Record<string, string>,
-  options: StartApiOptions | StartApiOptions['override'] = {},
-): Promise<{ app: INestApplication; server: Server }> {
-  const { adapter = 'express', override = (builder: TestingModuleBuilder) => builder } =
-    typeof options === 'function' ? { override: options } : options;
-  const saved = { ...process.env };
-  Object.assign(process.env, { LOG_LEVEL: 'silent' }, env);
-  try {
-    const moduleRef = await override(
-      Test.createTestingModule({ imports: [AppModule.forRoot()] }),
-    ).compile();
-    const app = configureApp(
-      moduleRef.createNestApplication(await createHttpAdapter(adapter), { logger: false }),
-    );
-    await app.init();
-    if (adapter === 'fastify') {
-      const fastify = app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> };
-      await fastify.ready();
-    }
-    return { app, server: app.getHttpServer() as Server };
-  } finally {
-    process.env = saved;
-  }
+export async function startApi(options: StartApiOptions = {}): Promise<TestApp> {
+  const http: HttpSettings = {
+    ...httpSettingsFromEnv({}),
+    ...options.http,
+    adapter: options.adapter ?? 'express',
+  };
+  const log: LogSettings = {
+    level: options.logs ? 'info' : 'silent',
+    format: 'json',
+    ...options.log,
+  };
+  const logs = options.logs;
+  return startTestApp({
+    authority: options.authority,
+    auth: options.auth,
+    module: (auth) => AppModule.forRoot({ http, log, auth }),
+    httpAdapter: await createHttpAdapter(http),
+    setup: (app) => configureApp(app, { openApi: options.openApi }),
+    override: logs
+      ? (builder) =>
+          builder
+            .overrideProvider(PARAMS_PROVIDER_TOKEN)
+            .useValue(loggingParams(log, { write: (line: string) => logs(line) }))
+      : undefined,
+    logger: options.logger,
+    listen: options.listen,
+    warm: options.warm,
+  });
 }

@@ -17,8 +17,12 @@ const AUTH_SCHEME = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,19}$/;
 
 export const DEFAULT_MAX_TOKEN_LENGTH = 8192;
 
+/** `access_token` (RFC 6750 §2.2, §2.3), or its array form `access_token[...]`, by decoded name. */
 function hasAccessTokenParam(container: unknown): boolean {
-  return typeof container === 'object' && container !== null && 'access_token' in container;
+  if (typeof container !== 'object' || container === null) return false;
+  if ('access_token' in container) return true;
+  for (const name in container) if (name.startsWith('access_token[')) return true;
+  return false;
 }
 
 /**

@@ -62,7 +62,7 @@ function validateMetadata(
     throw fail('its jwks_uri is not a URL');
   }
   if (requireHttps && jwks.protocol !== 'https:') {
-    throw fail('its jwks_uri is not https (AUTH_REQUIRE_HTTPS_METADATA is true)');
+    throw fail('its jwks_uri is not https (requireHttpsMetadata is true)');
   }
   return {
     issuer: doc.issuer,

@@ -1,4 +1,4 @@
-/**
+/*
  * Jest matchers for RFC 6750 answers. Register them once in a setup file:
  *
  * ```ts

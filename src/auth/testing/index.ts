@@ -1,4 +1,4 @@
-/**
+/*
  * The test kit: a loopback authority that mints real tokens, ready-made bad tokens, fault
  * switches, and Jest matchers for RFC 6750 answers. For tests only; production code never
  * imports this folder (the build leaves it out).
@@ -12,5 +12,4 @@ export {
   type Challenge,
   type HttpAnswer,
 } from './bearer-matchers.js';
-export { useTestAuthority } from './use-test-authority.js';
 export { startTestApp, type BearerClient, type TestApp, type TestAppOptions } from './test-app.js';

@@ -1,10 +1,6 @@
 import { createHmac, createPublicKey, sign, type KeyObject } from 'node:crypto';
 
-/**
- * Signs a JWS compact token with node:crypto and nothing else, so tests can forge exactly what an
- * attacker would: any header, any payload (even one that is not JSON), `none`, HS256 with a
- * public key as the secret.
- */
+/** A token's payload: claims, or any string (even one that is not JSON). */
 export type JwsPayload = Record<string, unknown> | string;
 
 const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url');
@@ -50,6 +46,10 @@ function signature(
   }
 }
 
+/**
+ * Signs a JWS compact token with node:crypto and nothing else, so tests can forge exactly what an
+ * attacker would: any header, any payload, `none`, HS256 with a public key as the secret.
+ */
 export function signJws(
   header: Record<string, unknown> & { alg: unknown },
   payload: JwsPayload,

@@ -1,20 +1,27 @@
-import type { INestApplication, ModuleMetadata } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { AuthModule } from '../auth.module.js';
 import type { AuthModuleOptions } from '../auth-options.interface.js';
+import { AuthorityClient } from '../keys/authority-client.js';
 import { TestAuthority, type Claims } from './test-authority.js';
 
 /** A supertest client whose every request carries one bearer token (or none). */
 export type BearerClient = Record<Method, (url: string) => request.Test>;
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-/** An app under test, protected by `AuthModule` against its own loopback authority. */
+type Importable = NonNullable<ModuleMetadata['imports']>[number];
+
+/** An app under test, protected by `AuthModule` against a loopback authority. */
 export interface TestApp {
   readonly app: INestApplication;
   readonly server: Server;
   readonly authority: TestAuthority;
+  /** `http://127.0.0.1:<port>` when started with `listen: true`. */
+  readonly url?: string;
   /** Requests with a fresh, valid token carrying exactly these scopes. */
   as(...scopes: string[]): BearerClient;
   /** Requests with a fresh, valid token with these claims (see `TestAuthority.mint`). */
@@ -29,35 +36,64 @@ export interface TestApp {
 export interface TestAppOptions extends ModuleMetadata {
   /** `AuthModule` options on top of the test authority's (audience, clock skew...). */
   auth?: Partial<AuthModuleOptions>;
-  /** Serve from this authority instead of starting a new one (it is not closed by `close`). */
+  /** Trust this authority instead of starting a new one (then `close` leaves it running). */
   authority?: TestAuthority;
+  /**
+   * Your whole app instead of `controllers`/`providers`/`imports`: given the `AuthModule` options
+   * that point at the test authority, a module that imports `AuthModule` with them itself.
+   */
+  module?: (auth: AuthModuleOptions) => Importable;
+  /** The HTTP platform, e.g. `new FastifyAdapter()`. Default: Express. */
+  httpAdapter?: AbstractHttpAdapter;
+  /** What your `main.ts` does to the app before it starts (pipes, helmet, OpenAPI...). */
+  setup?: (app: INestApplication) => unknown;
+  /** The app's logger (after `setup`). Default: silent. */
+  logger?: LoggerService;
+  /** Replaces providers before the module compiles. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Also listen on 127.0.0.1 on a free port, for raw HTTP (`url`). Default: no port. */
+  listen?: boolean;
+  /**
+   * Wait until the authority's metadata and keys are held (default true), so fetch counts start
+   * from a known state; `false` tests a cold start.
+   */
+  warm?: boolean;
 }
 
-/**
- * Starts a Nest app made of these controllers, providers and imports, protected by `AuthModule`
- * exactly as in production (global guards, RFC 6750 filter), against a loopback test authority.
- * To test a whole `AppModule` that already imports `AuthModule`, use `useTestAuthority` instead.
- *
- * @example
- * ```ts
- * const api = await startTestApp({ controllers: [ReportsController] });
- * await api.as('reports:read').get('/reports').expect(200);
- * expect(await api.anonymous().get('/reports')).toBeUnauthorized();
- * await api.close();
- * ```
- */
-export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const { auth, authority: given, imports = [], ...metadata } = options;
-  const authority = given ?? (await TestAuthority.start());
-  const moduleRef = await Test.createTestingModule({
-    ...metadata,
-    imports: [AuthModule.forRoot({ ...authority.moduleOptions, ...auth }), ...imports],
-  }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  await app.init();
-  const server = app.getHttpServer() as Server;
+function compile(options: TestAppOptions, auth: AuthModuleOptions) {
+  const { controllers, providers, exports, imports = [], module } = options;
+  const builder = Test.createTestingModule({
+    controllers,
+    providers,
+    exports,
+    imports: module ? [module(auth)] : [AuthModule.forRoot(auth), ...imports],
+  });
+  return (options.override?.(builder) ?? builder).compile();
+}
 
-  const client = (authorization?: string): BearerClient => {
+async function start(options: TestAppOptions, authority: TestAuthority): Promise<INestApplication> {
+  const moduleRef = await compile(options, { ...authority.moduleOptions, ...options.auth });
+  const app = options.httpAdapter
+    ? moduleRef.createNestApplication(options.httpAdapter, { logger: false })
+    : moduleRef.createNestApplication({ logger: false });
+  try {
+    await options.setup?.(app);
+    if (options.logger) app.useLogger(options.logger);
+    if (options.listen) await app.listen(0, '127.0.0.1');
+    else await app.init();
+    if (app.getHttpAdapter().getType() === 'fastify') {
+      await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+    }
+    if (options.warm !== false) await app.get(AuthorityClient).check();
+    return app;
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+function clientOf(server: Server) {
+  return (authorization?: string): BearerClient => {
     const send = (method: Method) => (url: string) => {
       const test = request(server)[method](url);
       return authorization ? test.set('Authorization', authorization) : test;
@@ -70,18 +106,41 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       delete: send('delete'),
     };
   };
+}
 
+/**
+ * Starts a Nest app protected by `AuthModule` exactly as in production (global guards, RFC 6750
+ * filter), against a loopback test authority: your controllers, or your whole app (`module`).
+ *
+ * @example
+ * ```ts
+ * const api = await startTestApp({ controllers: [ReportsController] });
+ * await api.as('reports:read').get('/reports').expect(200);
+ * expect(await api.anonymous().get('/reports')).toBeUnauthorized();
+ * await api.close();
+ * ```
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const authority = options.authority ?? (await TestAuthority.start());
+  const closeAuthority = () => (options.authority ? Promise.resolve() : authority.close());
+  const app = await start(options, authority).catch(async (error: unknown) => {
+    await closeAuthority();
+    throw error;
+  });
+  const server = app.getHttpServer() as Server;
+  const client = clientOf(server);
   return {
     app,
     server,
     authority,
+    url: options.listen ? `http://127.0.0.1:${(server.address() as AddressInfo).port}` : undefined,
     as: (...scopes) => client(`Bearer ${authority.mint({ scope: scopes.join(' ') })}`),
     withClaims: (claims) => client(`Bearer ${authority.mint(claims)}`),
     withToken: (token) => client(`Bearer ${token}`),
     anonymous: () => client(),
     async close() {
       await app.close();
-      if (!given) await authority.close();
+      await closeAuthority();
     },
   };
 }

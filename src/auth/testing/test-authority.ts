@@ -104,15 +104,6 @@ export class TestAuthority {
     return { authority: this.issuer, audience: this.audience, requireHttpsMetadata: false };
   }
 
-  /** The environment variables that point this project's `AppModule` at this authority. */
-  env(): Record<string, string> {
-    return {
-      AUTH_AUTHORITY: this.issuer,
-      AUTH_AUDIENCE: this.audience,
-      AUTH_REQUIRE_HTTPS_METADATA: 'false',
-    };
-  }
-
   /** The claims every minted token starts from. */
   claims(): Claims {
     const t = now();

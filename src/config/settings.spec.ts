@@ -1,0 +1,169 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveAuthOptions } from '../auth/auth-options.js';
+import { AuthConfigurationError } from '../auth/index.js';
+import { configurationErrorOf } from './auth.settings.js';
+import { ConfigurationError } from './configuration.error.js';
+import { readEnvironment, type Env } from './env.js';
+import { fastifyOptions } from './http.settings.js';
+import { settingsFromEnv } from './settings.js';
+
+const base = { AUTH_AUTHORITY: 'https://idp.example.com/', AUTH_AUDIENCE: 'api://default' };
+const settings = (env: Env) => settingsFromEnv({ ...base, ...env }, false);
+
+/** What an operator reads when the environment can't be right: the error, told by variable. */
+function refusal(env: Env): ConfigurationError {
+  try {
+    resolveAuthOptions(settings(env).auth);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error;
+    if (error instanceof AuthConfigurationError) return configurationErrorOf(error);
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('settings from the environment', () => {
+  it('defaults: port 3000 on every interface, Express, CORS closed, 100 kB, info, JSON', () => {
+    expect(settings({})).toEqual({
+      http: { port: 3000, adapter: 'express', corsOrigins: [], bodyLimitBytes: 102400 },
+      log: { level: 'info', format: 'json' },
+      auth: expect.objectContaining({ authority: 'https://idp.example.com/' }),
+    });
+  });
+
+  it('reads every auth variable into AuthModuleOptions', () => {
+    expect(
+      settings({
+        AUTH_AUDIENCE: 'api://a, api://b',
+        AUTH_METADATA_ADDRESS: 'https://idp.example.com/meta',
+        AUTH_REQUIRE_HTTPS_METADATA: 'TRUE',
+        AUTH_CLOCK_SKEW_SECONDS: '30',
+        AUTH_ALGORITHMS: 'RS256, ES256',
+        AUTH_INCLUDE_ERROR_DETAILS: 'false',
+        AUTH_REQUIRE_ACCESS_TOKEN_TYPE: 'true',
+        AUTH_MAX_TOKEN_LENGTH: '4096',
+        AUTH_TOKEN_CACHE_SIZE: '0',
+      }).auth,
+    ).toEqual({
+      authority: 'https://idp.example.com/',
+      audience: ['api://a', 'api://b'],
+      metadataAddress: 'https://idp.example.com/meta',
+      requireHttpsMetadata: true,
+      clockSkew: 30,
+      algorithms: ['RS256', 'ES256'],
+      includeErrorDetails: false,
+      requireAccessTokenType: true,
+      maxTokenLength: 4096,
+      tokenCacheSize: 0,
+    });
+  });
+
+  it('logs pretty on a terminal outside production, JSON in production', () => {
+    expect(settingsFromEnv(base, true).log.format).toBe('pretty');
+    expect(settingsFromEnv({ ...base, NODE_ENV: 'production' }, true).log.format).toBe('json');
+    expect(settingsFromEnv({ ...base, LOG_FORMAT: 'json' }, true).log.format).toBe('json');
+    expect(settings({ LOG_FORMAT: 'pretty' }).log.format).toBe('pretty');
+  });
+
+  it.each([
+    ['4096', 4096],
+    ['100kb', 102400],
+    ['2MB', 2097152],
+    ['512 b', 512],
+  ])('BODY_LIMIT=%s is %i bytes, for Fastify too', (value, bytes) => {
+    const { http } = settings({ BODY_LIMIT: value });
+    expect(http.bodyLimitBytes).toBe(bytes);
+    expect(fastifyOptions(http).bodyLimit).toBe(bytes);
+  });
+
+  it('reads CORS_ORIGINS as a comma-separated list of origins, * included', () => {
+    const origins = 'https://a.example.com, http://localhost:5173,';
+    expect(settings({ CORS_ORIGINS: origins }).http.corsOrigins).toEqual([
+      'https://a.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(settings({ CORS_ORIGINS: '*' }).http.corsOrigins).toEqual(['*']);
+  });
+
+  it.each(['express', 'fastify', 'Fastify', ''])('accepts HTTP_ADAPTER=%s', (adapter) => {
+    expect(['express', 'fastify']).toContain(settings({ HTTP_ADAPTER: adapter }).http.adapter);
+  });
+});
+
+describe('a setting that cannot be right is refused, naming the variable', () => {
+  it.each([
+    ['CORS_ORIGINS', 'https://a.example.com/', 'CORS_ORIGINS: https://a.example.com/ is not'],
+    ['CORS_ORIGINS', 'ftp://a.example.com', 'CORS_ORIGINS: ftp://a.example.com is not'],
+    ['BODY_LIMIT', '1gb', 'BODY_LIMIT: 1gb is not a size'],
+    ['BODY_LIMIT', '-1', 'BODY_LIMIT: -1 is not a size'],
+    ['LOG_LEVEL', 'verbose', 'LOG_LEVEL: verbose is not one of'],
+    ['LOG_FORMAT', 'text', 'LOG_FORMAT: text is not json or pretty'],
+    ['PORT', 'http', 'PORT: http is not a port number'],
+    ['PORT', '65536', 'PORT: 65536 is not a port number'],
+    ['HTTP_ADAPTER', 'koa', 'HTTP_ADAPTER: koa is not one of express, fastify'],
+    ['AUTH_REQUIRE_HTTPS_METADATA', 'yes', 'AUTH_REQUIRE_HTTPS_METADATA: yes is not true or false'],
+    ['AUTH_CLOCK_SKEW_SECONDS', '-5', 'AUTH_CLOCK_SKEW_SECONDS: -5 is not a whole number'],
+    ['AUTH_TOKEN_CACHE_SIZE', '-1', 'AUTH_TOKEN_CACHE_SIZE: -1 is not a whole number'],
+  ])('%s=%s', (name, value, message) => {
+    expect(() => settings({ [name]: value })).toThrow(ConfigurationError);
+    expect(refusal({ [name]: value }).message.startsWith(message)).toBe(true);
+  });
+
+  it.each([
+    ['no authority', { AUTH_AUTHORITY: '' }, 'AUTH_AUTHORITY: is required'],
+    [
+      'a relative authority',
+      { AUTH_AUTHORITY: 'idp' },
+      'AUTH_AUTHORITY: idp is not an absolute URL',
+    ],
+    [
+      'an http authority with HTTPS metadata required',
+      { AUTH_AUTHORITY: 'http://idp.example.com' },
+      'AUTH_AUTHORITY: http://idp.example.com must use https unless AUTH_REQUIRE_HTTPS_METADATA is false (development only)',
+    ],
+    [
+      'an http metadata address',
+      { AUTH_METADATA_ADDRESS: 'http://idp.example.com/m' },
+      'AUTH_METADATA_ADDRESS: http://idp.example.com/m must use https',
+    ],
+    ['no audience', { AUTH_AUDIENCE: '' }, 'AUTH_AUDIENCE: is required'],
+    ['an audience of commas', { AUTH_AUDIENCE: ' , ' }, 'AUTH_AUDIENCE: is required'],
+    ['HS256', { AUTH_ALGORITHMS: 'RS256,HS256' }, 'AUTH_ALGORITHMS: HS256 is not accepted'],
+    ['none', { AUTH_ALGORITHMS: 'none' }, 'AUTH_ALGORITHMS: none is not accepted'],
+    [
+      'an hour-long clock skew and more',
+      { AUTH_CLOCK_SKEW_SECONDS: '3601' },
+      'AUTH_CLOCK_SKEW_SECONDS: must be a whole number of seconds, 0..3600',
+    ],
+    [
+      'a token cache beyond a million entries',
+      { AUTH_TOKEN_CACHE_SIZE: '1000001' },
+      'AUTH_TOKEN_CACHE_SIZE: must be a whole number of entries, 0..1000000 (0 disables the cache)',
+    ],
+  ])('the auth module refuses %s; the app names the variable', (_name, change, message) => {
+    expect(refusal(change).message.startsWith(message)).toBe(true);
+  });
+
+  it('allows an http loopback authority when HTTPS metadata is switched off', () => {
+    const env = { AUTH_AUTHORITY: 'http://127.0.0.1:3001', AUTH_REQUIRE_HTTPS_METADATA: 'false' };
+    expect(resolveAuthOptions(settings(env).auth).authority).toBe('http://127.0.0.1:3001');
+  });
+});
+
+describe('readEnvironment', () => {
+  it('reads .env under the environment, and writes nothing back to process.env', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'env-')), '.env');
+    writeFileSync(file, 'HOUSE_ONLY_IN_FILE=from-file\nPATH=/from/the/file\n');
+    const env = readEnvironment(file);
+    expect(env.HOUSE_ONLY_IN_FILE).toBe('from-file');
+    expect(env.PATH).toBe(process.env.PATH);
+    expect(process.env.HOUSE_ONLY_IN_FILE).toBeUndefined();
+  });
+
+  it('reads the environment alone when there is no .env', () => {
+    expect(readEnvironment(join(tmpdir(), 'no-such-dir', '.env')).PATH).toBe(process.env.PATH);
+  });
+});

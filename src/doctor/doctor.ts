@@ -1,4 +1,4 @@
-import { inspectAccessToken } from '../auth/core/access-token.js';
+import { inspectAccessToken } from '../auth/core/token-inspection.js';
 import { AuthConfigurationError, resolveAuthOptions, toTokenPolicy } from '../auth/auth-options.js';
 import { AuthorityClient } from '../auth/keys/authority-client.js';
 import { DEFAULT_FETCH_LIMITS } from '../auth/keys/fetch-json.js';
@@ -113,7 +113,7 @@ export async function runDoctor(
     inspection.error?.reason === 'unknown_kid'
       ? { issuer: policy.issuer, kids: authority.kids, publishesKid: false }
       : inspection.decoded && inspection.error?.reason === 'wrong_issuer'
-        ? await inspectOwnIssuer(token, inspection.decoded, {
+        ? await inspectOwnIssuer(inspection.decoded, {
             requireHttps: options.requireHttpsMetadata,
             limits,
           })

@@ -1,4 +1,6 @@
-import { checkKeyFits, verifySignature, type DecodedToken } from '../auth/core/access-token.js';
+import type { DecodedToken } from '../auth/core/decoded-token.js';
+import { checkKeyFits } from '../auth/core/key-fit.js';
+import { checkSignature } from '../auth/core/signature.js';
 import { discover } from '../auth/keys/discovery.js';
 import { AuthorityFetchError, type FetchLimits } from '../auth/keys/fetch-json.js';
 import { DEFAULT_KEY_STORE_OPTIONS, JwksKeyStore } from '../auth/keys/jwks-key-store.js';
@@ -60,7 +62,6 @@ export interface OwnIssuerFindings {
 
 /** Looks the token's issuer up: discovery, then its JWKS, then the token's key and signature. */
 export async function inspectOwnIssuer(
-  token: string,
   decoded: DecodedToken,
   options: { requireHttps: boolean; limits: FetchLimits },
 ): Promise<OwnIssuerFindings | undefined> {
@@ -93,7 +94,7 @@ export async function inspectOwnIssuer(
     if (lookup.found) {
       try {
         checkKeyFits(decoded.header.alg, lookup.key);
-        verifySignature(token, decoded.header.alg, lookup.key);
+        checkSignature(decoded, lookup.key);
         found.signatureVerifies = true;
       } catch {
         found.signatureVerifies = false;

@@ -9,8 +9,8 @@ import { extractBearerToken } from './core/bearer-token.js';
 import { summarize } from './core/decoded-token.js';
 import type { Principal } from './core/principal.js';
 import { checkLifetime } from './core/token-checks.js';
-import type { KeyResolver, TokenPolicy } from './core/token-policy.js';
-import { VerifiedTokenCache, type VerifiedEntry } from './core/verified-token-cache.js';
+import type { TokenPolicy } from './core/token-policy.js';
+import { VerifiedTokenCache } from './core/verified-token-cache.js';
 import type { BearerAuthenticateOptions } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
@@ -19,18 +19,18 @@ import { RouteAuthMetadata } from './route-auth-metadata.js';
  * The global authentication guard (`APP_GUARD`): every route needs a valid access token unless it
  * is `@Public()`. A request's path, in the order of this file:
  *
- * 1. **extract** the token by RFC 6750's rules (`getAuthenticateOptions`);
- * 2. Passport runs the `jwt` strategy (`JwtBearerStrategy`), which calls `verify` with the token;
- * 3. **cache lookup**: a token verified before, still within its lifetime and key, is done;
- * 4. **verify**: one call into the core (`verifyAccessToken`), which returns the **principal**;
- * 5. **cache store**, and the principal becomes the request's `user`.
+ * 1. **extract** the token by RFC 6750's rules;
+ * 2. **cache lookup**: a token verified before, within its lifetime and its key's, is done here;
+ * 3. otherwise Passport runs the `jwt` strategy (`JwtBearerStrategy`) with this guard's `verify`,
+ *    which makes one call into the core (`verifyAccessToken`): it **verifies** the token and
+ *    returns the **principal**, built once;
+ * 4. **cache store**; the principal becomes the request's `user`.
  *
  * A refusal is a `BearerError`, answered by `BearerChallengeFilter`. Scopes are `ScopesGuard`'s job.
+ * Cache hits stay out of Passport, whose per-request machinery costs more than a hit does.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  private readonly resolveKey: KeyResolver;
-
   constructor(
     private readonly routes: RouteAuthMetadata,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
@@ -39,50 +39,70 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     private readonly authority: AuthorityClient,
   ) {
     super();
-    this.resolveKey = authority.resolveKey;
   }
 
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.routes.of(context).isPublic) return true;
-    return super.canActivate(context) as Promise<boolean>;
+    const request = context.switchToHttp().getRequest<AuthRequest>();
+    const cached = this.lookUp(this.extract(request), Date.now() / 1000);
+    if (cached === undefined) return super.canActivate(context) as Promise<boolean>;
+    request.user = cached;
+    return true;
+  }
+
+  private extract(request: AuthRequest): string {
+    return extractBearerToken(bearerSource(request), this.options.maxTokenLength);
+  }
+
+  /** A cache hit: the time checks run again, and old keys are refreshed in the background. */
+  private lookUp(token: string, now: number, key = this.cacheKey(token)): Principal | undefined {
+    const entry = key === undefined ? undefined : this.cache.get(key, now);
+    if (entry === undefined) return undefined;
+    this.authority.refreshKeysIfStale();
+    try {
+      checkLifetime(entry.principal.claims, this.policy, now);
+    } catch (error) {
+      if (error instanceof BearerError) {
+        error.withSummary(summarize({ kid: entry.kid }, entry.principal.claims));
+      }
+      throw error;
+    }
+    return entry.principal;
+  }
+
+  private cacheKey(token: string): string | undefined {
+    return this.cache.enabled ? VerifiedTokenCache.keyOf(token) : undefined;
   }
 
   /**
-   * What Passport hands the strategy: the token, and this guard's `verify`. They travel with the
-   * call because Passport's registry is process-wide: in a process with two apps, the `jwt`
-   * strategy may be the other app's, and each app must apply its own rules.
+   * What Passport hands the strategy, on a cache miss: the token and this guard's `verify`. They
+   * travel with the call because Passport's registry is process-wide: with two apps in one
+   * process, the `jwt` strategy may be the other app's, and each app must apply its own rules.
+   * Passport asks by context only, so the token is extracted again (a scan of the headers).
    */
   override getAuthenticateOptions(context: ExecutionContext): BearerAuthenticateOptions {
-    const request = context.switchToHttp().getRequest<AuthRequest>();
-    const token = extractBearerToken(bearerSource(request), this.options.maxTokenLength);
+    const token = this.extract(context.switchToHttp().getRequest<AuthRequest>());
     return { session: false, token, verify: this.verify };
   }
 
-  /** From token to principal: cache lookup, verification, cache store. */
+  /**
+   * From token to principal, for the strategy: the cache again (a concurrent request may have
+   * stored it meanwhile), the one call into the core, the cache store.
+   */
   readonly verify = async (token: string): Promise<Principal> => {
     const now = Date.now() / 1000;
-    const key = this.cache.enabled ? VerifiedTokenCache.keyOf(token) : undefined;
-    const cached = key === undefined ? undefined : this.cache.get(key, now);
-    if (cached !== undefined) return this.reuse(cached, now);
+    const key = this.cacheKey(token);
+    const cached = this.lookUp(token, now, key);
+    if (cached !== undefined) return cached;
 
     const generation = this.cache.generation;
-    const { principal, kid } = await verifyAccessToken(token, this.policy, this.resolveKey, now);
-    if (key !== undefined)
+    const keys = this.authority.resolveKey;
+    const { principal, kid } = await verifyAccessToken(token, this.policy, keys, now);
+    if (key !== undefined) {
       this.cache.set(key, { principal, kid, exp: principal.exp }, generation, now);
-    return principal;
-  };
-
-  /** A cache hit: the time checks run again, and old keys are refreshed in the background. */
-  private reuse({ principal, kid }: VerifiedEntry, now: number): Principal {
-    this.authority.refreshKeysIfStale();
-    try {
-      checkLifetime(principal.claims, this.policy, now);
-    } catch (error) {
-      if (error instanceof BearerError) error.withSummary(summarize({ kid }, principal.claims));
-      throw error;
     }
     return principal;
-  }
+  };
 
   override handleRequest<TUser = Principal>(
     error: unknown,

@@ -64,7 +64,8 @@ export async function verifyAccessToken(
       check.run(decoded, policy, nowSeconds);
       trace?.passed.push(check.name);
     }
-    const key = await resolveKey(decoded.header.kid as string, decoded.header.alg);
+    const found = resolveKey(decoded.header.kid as string, decoded.header.alg);
+    const key = found instanceof Promise ? await found : found;
     if (trace) trace.key = key;
     trace?.passed.push('key');
     checkKeyFits(decoded.header.alg, key);

@@ -22,6 +22,6 @@ export interface VerificationKey {
 
 /**
  * The key for a token's `kid` (and `alg`), or a `BearerError`: 401 when the authority doesn't
- * publish it, 503 when the authority can't be asked.
+ * publish it, 503 when the authority can't be asked. A key already held may be returned at once.
  */
-export type KeyResolver = (kid: string, alg: string) => Promise<VerificationKey>;
+export type KeyResolver = (kid: string, alg: string) => VerificationKey | Promise<VerificationKey>;

@@ -120,7 +120,10 @@ export class AuthorityClient {
    * The key for `kid`, or a `BearerError`: `InvalidTokenError` when the authority answered and
    * doesn't publish it, `AuthorityUnavailableError` when the authority couldn't be asked.
    */
-  readonly resolveKey = async (kid: string): Promise<VerificationKey> => {
+  readonly resolveKey = (kid: string): VerificationKey | Promise<VerificationKey> =>
+    this.discovered?.keys.held(kid) ?? this.lookUpKey(kid);
+
+  private async lookUpKey(kid: string): Promise<VerificationKey> {
     let keys: JwksKeyStore;
     try {
       ({ keys } = this.discovered ?? (await this.connect()));
@@ -131,7 +134,7 @@ export class AuthorityClient {
     if (result.found) return result.key;
     if (result.fetchFailed) throw this.unavailable(result.fetchFailed);
     throw new InvalidTokenError('unknown_kid', AuthMessages.unknownKid(kid, this.issuer));
-  };
+  }
 
   /** Makes sure metadata and keys can be had now (cached or fetched); for readiness and warm-up. */
   async check(): Promise<AuthorityStatus> {

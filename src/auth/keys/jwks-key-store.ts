@@ -137,6 +137,13 @@ export class JwksKeyStore {
     return this.fetches.lastError;
   }
 
+  /** The key of `kid` if it is held now (keys past their age are refreshed in the background). */
+  held(kid: string): VerificationKey | undefined {
+    const key = this.keys.get(kid);
+    if (key !== undefined) this.refreshIfStale();
+    return key;
+  }
+
   /** Looks up a key, fetching the JWKS when it is cold, stale, or doesn't hold `kid`. */
   async lookup(kid: string): Promise<KeyLookup> {
     let waitedOnFetch = false;

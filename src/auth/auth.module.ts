@@ -11,6 +11,7 @@ import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
 import type { KeyStoreOptions } from './keys/jwks-key-store.js';
+import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 import { ScopesGuard } from './scopes.guard.js';
 
@@ -22,12 +23,14 @@ export function createAuthorityClient(
   options: ResolvedAuthOptions,
   cache: VerifiedTokenCache,
   keyStore: Partial<KeyStoreOptions> = {},
+  observer?: AuthObserver,
 ): AuthorityClient {
   const logger = new Logger('AuthorityClient');
   return AuthorityClient.fromOptions(options, {
     ...keyStore,
     onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`),
     onKeysRemoved: (kids) => cache.dropKeys(kids),
+    onKeySetFetched: observer?.keySetFetched && ((outcome) => observer.keySetFetched?.(outcome)),
   });
 }
 
@@ -60,9 +63,12 @@ export function createAuthorityClient(
     },
     {
       provide: AuthorityClient,
-      useFactory: (options: ResolvedAuthOptions, cache: VerifiedTokenCache) =>
-        createAuthorityClient(options, cache),
-      inject: [AUTH_OPTIONS, VerifiedTokenCache],
+      useFactory: (
+        options: ResolvedAuthOptions,
+        cache: VerifiedTokenCache,
+        observer?: AuthObserver,
+      ) => createAuthorityClient(options, cache, {}, observer),
+      inject: [AUTH_OPTIONS, VerifiedTokenCache, { token: AUTH_OBSERVER, optional: true }],
     },
     RouteAuthMetadata,
     JwtBearerStrategy,

@@ -4,10 +4,12 @@ import {
   Logger,
   type ArgumentsHost,
   type ExceptionFilter,
+  Optional,
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AUTH_OPTIONS } from './auth.constants.js';
+import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import type { ResolvedAuthOptions } from './auth-options.interface.js';
 import { BearerError } from './core/bearer-errors.js';
 import { RefusalLogLimiter } from './core/refusal-log-limiter.js';
@@ -39,12 +41,14 @@ export class BearerChallengeFilter implements ExceptionFilter<BearerError>, OnMo
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Optional() @Inject(AUTH_OBSERVER) private readonly observer?: AuthObserver,
   ) {}
 
   catch(error: BearerError, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
     const response: unknown = host.switchToHttp().getResponse();
     const details = this.options.includeErrorDetails;
+    this.observer?.refused?.(error.reason, error.status);
     this.log(error);
 
     const challenge = error.challenge(details);

@@ -1,6 +1,7 @@
-import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
+import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import { bearerSource, type AuthRequest } from './auth-request.js';
 import type { ResolvedAuthOptions } from './auth-options.interface.js';
 import { verifyAccessToken } from './core/access-token.js';
@@ -37,6 +38,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     @Inject(TOKEN_POLICY) private readonly policy: TokenPolicy,
     private readonly cache: VerifiedTokenCache,
     private readonly authority: AuthorityClient,
+    @Optional() @Inject(AUTH_OBSERVER) private readonly observer?: AuthObserver,
   ) {
     super();
   }
@@ -47,6 +49,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const cached = this.lookUp(this.extract(request), Date.now() / 1000);
     if (cached === undefined) return super.canActivate(context) as Promise<boolean>;
     request.user = cached;
+    this.observer?.authenticated?.(true);
     return true;
   }
 
@@ -93,7 +96,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const now = Date.now() / 1000;
     const key = this.cacheKey(token);
     const cached = this.lookUp(token, now, key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      this.observer?.authenticated?.(true);
+      return cached;
+    }
 
     const generation = this.cache.generation;
     const keys = this.authority.resolveKey;
@@ -101,6 +107,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     if (key !== undefined) {
       this.cache.set(key, { principal, kid, exp: principal.exp }, generation, now);
     }
+    this.observer?.authenticated?.(false);
     return principal;
   };
 

@@ -48,6 +48,8 @@ export interface KeyStoreOptions {
   onRefreshError?: (error: AuthorityFetchError) => void;
   /** After a fetch: the kids that left the set, or now name another key or another `alg`. */
   onKeysRemoved?: (kids: string[]) => void;
+  /** After every fetch of the key set, with its outcome. */
+  onKeySetFetched?: (outcome: 'success' | 'failure') => void;
 }
 
 export const DEFAULT_KEY_STORE_OPTIONS: KeyStoreOptions = {
@@ -193,12 +195,14 @@ export class JwksKeyStore {
         .map((old) => old.kid);
       this.keys = next;
       this.fetchedAt = this.now();
+      this.options.onKeySetFetched?.('success');
       if (removed.length > 0) this.options.onKeysRemoved?.(removed);
     } catch (error) {
       const failure =
         error instanceof AuthorityFetchError
           ? error
           : new AuthorityFetchError('keys', this.jwksUri, (error as Error).message);
+      this.options.onKeySetFetched?.('failure');
       this.options.onRefreshError?.(failure);
       throw failure;
     }

@@ -1,6 +1,6 @@
 import { ASYMMETRIC_ALGORITHMS } from './auth.constants.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
-import type { TokenPolicy } from './core/access-token.js';
+import type { TokenPolicy } from './core/token-policy.js';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './core/bearer-token.js';
 import { DEFAULT_TOKEN_CACHE_SIZE } from './core/verified-token-cache.js';
 import { metadataUrls } from './keys/discovery.js';

@@ -1,7 +1,5 @@
 import type { BearerSource } from './core/bearer-token.js';
-import type { DecodedToken, KeyResolver, TokenPolicy } from './core/access-token.js';
 import type { Principal } from './core/principal.js';
-import { BEARER_TOKEN, DECODED_TOKEN, TOKEN_VERIFIER } from './auth.constants.js';
 
 /**
  * The parts of a request the auth layer touches, for Express (`IncomingMessage`) and Fastify
@@ -12,10 +10,8 @@ export interface AuthRequest {
   raw?: { rawHeaders: string[] };
   query?: unknown;
   body?: unknown;
+  /** The verified caller, set by `JwtAuthGuard` (Passport's `user`). */
   user?: Principal;
-  [BEARER_TOKEN]?: string;
-  [DECODED_TOKEN]?: DecodedToken;
-  [TOKEN_VERIFIER]?: TokenVerifier;
 }
 
 export function bearerSource(req: AuthRequest): BearerSource {
@@ -24,10 +20,4 @@ export function bearerSource(req: AuthRequest): BearerSource {
     query: req.query,
     body: req.body,
   };
-}
-
-/** The rules of the `AuthModule` whose guard is handling the request. */
-export interface TokenVerifier {
-  policy: TokenPolicy;
-  resolveKey: KeyResolver;
 }

@@ -22,9 +22,30 @@ import { VerifiedTokenCache } from './core/verified-token-cache.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
+import type { KeyStoreOptions } from './keys/jwks-key-store.js';
+import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 import { RouteRulesCheck } from './route-rules.check.js';
 import { ScopesGuard } from './scopes.guard.js';
+
+/**
+ * The module's one client of the authority: fetch failures are logged, and a key that leaves the
+ * JWKS takes its cached tokens with it. `keyStore` tunes the key store (tests shorten its ages).
+ */
+export function createAuthorityClient(
+  options: ResolvedAuthOptions,
+  cache: VerifiedTokenCache,
+  keyStore: Partial<KeyStoreOptions> = {},
+  observer?: AuthObserver,
+): AuthorityClient {
+  const logger = new Logger('AuthorityClient');
+  return AuthorityClient.fromOptions(options, {
+    ...keyStore,
+    onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`),
+    onKeysRemoved: (kids) => cache.dropKeys(kids),
+    onKeySetFetched: observer?.keySetFetched && ((outcome) => observer.keySetFetched?.(outcome)),
+  });
+}
 
 /**
  * Protects every route of the app with OAuth 2.0 access tokens, the way ASP.NET Core's
@@ -51,14 +72,12 @@ import { ScopesGuard } from './scopes.guard.js';
     },
     {
       provide: AuthorityClient,
-      useFactory: (options: ResolvedAuthOptions, cache: VerifiedTokenCache) => {
-        const logger = new Logger('AuthorityClient');
-        return AuthorityClient.fromOptions(options, {
-          onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`),
-          onKeysRemoved: (kids) => cache.dropKeys(kids),
-        });
-      },
-      inject: [AUTH_OPTIONS, VerifiedTokenCache],
+      useFactory: (
+        options: ResolvedAuthOptions,
+        cache: VerifiedTokenCache,
+        observer?: AuthObserver,
+      ) => createAuthorityClient(options, cache, {}, observer),
+      inject: [AUTH_OPTIONS, VerifiedTokenCache, { token: AUTH_OBSERVER, optional: true }],
     },
     RouteAuthMetadata,
     RouteRulesCheck,

@@ -7,6 +7,7 @@ export { InjectAuthOptions } from './auth.module-definition.js';
 export type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
 export { AuthConfigurationError, discoveryUrl, type OptionNamer } from './auth-options.js';
 export { ASYMMETRIC_ALGORITHMS, AUTH_OPTIONS } from './auth.constants.js';
+export { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 export { Public } from './public.decorator.js';
 export { Scopes, AnyScope } from './scopes.decorator.js';
 export { CurrentPrincipal } from './current-principal.decorator.js';

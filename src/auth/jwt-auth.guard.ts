@@ -1,113 +1,122 @@
-import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type ExecutionContext } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import {
-  AUTH_OPTIONS,
-  BEARER_TOKEN,
-  DECODED_TOKEN,
-  TOKEN_POLICY,
-  TOKEN_VERIFIER,
-} from './auth.constants.js';
-import { bearerSource, type AuthRequest, type TokenVerifier } from './auth-request.js';
+import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
+import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
+import { bearerSource, type AuthRequest } from './auth-request.js';
 import type { ResolvedAuthOptions } from './auth-options.interface.js';
-import { checkLifetime, summarize, type TokenPolicy } from './core/access-token.js';
-import type { InvalidTokenError } from './core/bearer-errors.js';
+import { verifyAccessToken } from './core/access-token.js';
+import { BearerError } from './core/bearer-errors.js';
 import { extractBearerToken } from './core/bearer-token.js';
+import { summarize } from './core/decoded-token.js';
 import type { Principal } from './core/principal.js';
+import { checkLifetime } from './core/token-checks.js';
+import type { TokenPolicy } from './core/token-policy.js';
 import { VerifiedTokenCache } from './core/verified-token-cache.js';
+import type { BearerAuthenticateOptions } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
-import { toBearerError } from './core/verification-failure.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 
 /**
  * The global authentication guard (`APP_GUARD`): every route needs a valid access token unless it
- * is `@Public()`. It extracts the token by RFC 6750's rules, then:
+ * is `@Public()`. A request's path, in the order of this file:
  *
- * - **cache hit** (this exact token was verified before, its key is still published, it is not
- *   past `exp`): the time checks run again and the cached principal goes on the request; Passport
- *   is not involved;
- * - **miss**: the `jwt` Passport strategy verifies it (every check of `core/access-token.ts`), and
- *   the result is cached.
+ * 1. **extract** the token by RFC 6750's rules;
+ * 2. **cache lookup**: a token verified before, within its lifetime and its key's, is done here;
+ * 3. otherwise Passport runs the `jwt` strategy (`JwtBearerStrategy`) with this guard's `verify`,
+ *    which makes one call into the core (`verifyAccessToken`): it **verifies** the token and
+ *    returns the **principal**, built once;
+ * 4. **cache store**; the principal becomes the request's `user`.
  *
- * Any failure becomes a `BearerError` for `BearerChallengeFilter`, so Passport's bare 401 never
- * reaches a client. Scopes are `ScopesGuard`'s job, on every request.
+ * A refusal is a `BearerError`, answered by `BearerChallengeFilter`. Scopes are `ScopesGuard`'s job.
+ * Cache hits stay out of Passport, whose per-request machinery costs more than a hit does.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  private readonly verifier: TokenVerifier;
-
   constructor(
     private readonly routes: RouteAuthMetadata,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     @Inject(TOKEN_POLICY) private readonly policy: TokenPolicy,
     private readonly cache: VerifiedTokenCache,
-    authority: AuthorityClient,
+    private readonly authority: AuthorityClient,
+    @Optional() @Inject(AUTH_OBSERVER) private readonly observer?: AuthObserver,
   ) {
     super();
-    this.verifier = { policy, resolveKey: authority.resolveKey };
   }
 
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.routes.of(context).isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthRequest>();
-    const token = extractBearerToken(bearerSource(request), this.options.maxTokenLength);
-    if (!this.cache.enabled) return this.verify(context, request, token);
+    const cached = this.lookUp(this.extract(request), Date.now() / 1000);
+    if (cached === undefined) return super.canActivate(context) as Promise<boolean>;
+    request.user = cached;
+    this.observer?.authenticated?.(true);
+    return true;
+  }
 
-    const key = VerifiedTokenCache.keyOf(token);
-    const now = Date.now() / 1000;
-    const hit = this.cache.get(key, now);
-    if (hit === undefined) return this.verify(context, request, token, key);
+  private extract(request: AuthRequest): string {
+    return extractBearerToken(bearerSource(request), this.options.maxTokenLength);
+  }
+
+  /** A cache hit: the time checks run again, and old keys are refreshed in the background. */
+  private lookUp(token: string, now: number, key = this.cacheKey(token)): Principal | undefined {
+    const entry = key === undefined ? undefined : this.cache.get(key, now);
+    if (entry === undefined) return undefined;
+    this.authority.refreshKeysIfStale();
     try {
-      checkLifetime(hit.principal.claims, this.policy, now);
+      checkLifetime(entry.principal.claims, this.policy, now);
     } catch (error) {
-      throw (error as InvalidTokenError).withSummary(
-        summarize({ kid: hit.kid }, hit.principal.claims),
-      );
+      if (error instanceof BearerError) {
+        error.withSummary(summarize({ kid: entry.kid }, entry.principal.claims));
+      }
+      throw error;
     }
-    request.user = hit.principal;
-    return true;
+    return entry.principal;
   }
 
-  /** The Passport path; a success is cached under `key`. */
-  private async verify(
-    context: ExecutionContext,
-    request: AuthRequest,
-    token: string,
-    key?: string,
-  ): Promise<boolean> {
-    const generation = this.cache.generation;
-    request[BEARER_TOKEN] = token;
-    request[TOKEN_VERIFIER] = this.verifier;
-    await super.canActivate(context);
-    const decoded = request[DECODED_TOKEN];
-    if (key !== undefined && request.user && decoded) {
-      this.cache.set(
-        key,
-        {
-          principal: freeze(request.user),
-          kid: decoded.header.kid as string,
-          exp: decoded.claims.exp as number,
-        },
-        generation,
-        Date.now() / 1000,
-      );
-    }
-    return true;
+  private cacheKey(token: string): string | undefined {
+    return this.cache.enabled ? VerifiedTokenCache.keyOf(token) : undefined;
   }
+
+  /**
+   * What Passport hands the strategy, on a cache miss: the token and this guard's `verify`. They
+   * travel with the call because Passport's registry is process-wide: with two apps in one
+   * process, the `jwt` strategy may be the other app's, and each app must apply its own rules.
+   * Passport asks by context only, so the token is extracted again (a scan of the headers).
+   */
+  override getAuthenticateOptions(context: ExecutionContext): BearerAuthenticateOptions {
+    const token = this.extract(context.switchToHttp().getRequest<AuthRequest>());
+    return { session: false, token, verify: this.verify };
+  }
+
+  /**
+   * From token to principal, for the strategy: the cache again (a concurrent request may have
+   * stored it meanwhile), the one call into the core, the cache store.
+   */
+  readonly verify = async (token: string): Promise<Principal> => {
+    const now = Date.now() / 1000;
+    const key = this.cacheKey(token);
+    const cached = this.lookUp(token, now, key);
+    if (cached !== undefined) {
+      this.observer?.authenticated?.(true);
+      return cached;
+    }
+
+    const generation = this.cache.generation;
+    const keys = this.authority.resolveKey;
+    const { principal, kid } = await verifyAccessToken(token, this.policy, keys, now);
+    if (key !== undefined) {
+      this.cache.set(key, { principal, kid, exp: principal.exp }, generation, now);
+    }
+    this.observer?.authenticated?.(false);
+    return principal;
+  };
 
   override handleRequest<TUser = Principal>(
     error: unknown,
     user: TUser | false,
-    info: unknown,
-    context: ExecutionContext,
+    refusal: unknown,
   ): TUser {
     if (user) return user;
-    const request = context.switchToHttp().getRequest<AuthRequest>();
-    throw toBearerError(error ?? info, request[DECODED_TOKEN]?.summary);
+    throw error ?? refusal;
   }
-}
-
-/** A principal shared by every request with the same token must not be changed by one of them. */
-function freeze(principal: Principal): Principal {
-  Object.freeze(principal.scopes);
-  return Object.freeze(principal);
 }

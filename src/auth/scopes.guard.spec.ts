@@ -3,7 +3,7 @@ import type { ExecutionContext, Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { InsufficientScopeError } from './core/bearer-errors.js';
-import type { Principal } from './core/principal.js';
+import { toPrincipal } from './core/principal.js';
 import { Public } from './public.decorator.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 import { RouteRulesError } from './route-rules.error.js';
@@ -43,7 +43,8 @@ class PublicController {
 
 /** A real `ExecutionContext` for a handler of a class, with a caller holding these scopes. */
 function contextFor(controller: Type, handler: string, scopes?: string[]): ExecutionContext {
-  const user = scopes && ({ sub: 'u', scopes, issuer: 'https://i', claims: {} } as Principal);
+  const user =
+    scopes && toPrincipal({ sub: 'u', scope: scopes.join(' '), iss: 'https://i', exp: 1 });
   const method = (controller.prototype as Record<string, () => void>)[handler];
   return new ExecutionContextHost([{ user }, {}], controller, method);
 }

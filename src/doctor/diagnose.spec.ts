@@ -1,12 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  inspectAccessToken,
-  type KeyResolver,
-  type TokenPolicy,
-} from '../auth/core/access-token.js';
+import { inspectAccessToken } from '../auth/core/token-inspection.js';
+import type { KeyResolver, TokenPolicy } from '../auth/core/token-policy.js';
 import { AuthMessages } from '../auth/core/auth-messages.js';
-import { AuthorityUnavailableError, InvalidTokenError } from '../auth/core/bearer-errors.js';
-import { generateTestKey, signJws } from '../auth/testing/index.js';
+import { AuthorityUnavailableError } from '../auth/core/bearer-errors.js';
+import { generateTestKey, keyResolverFor, signJws, testPolicy } from '../auth/testing/index.js';
 import { diagnose, relative, type DoctorFacts } from './diagnose.js';
 import { normalizeInput } from './doctor.js';
 import type { OwnIssuerFindings } from './own-issuer.js';
@@ -16,20 +13,10 @@ const NOW = 1_800_000_000;
 const TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const key = generateTestKey('RS256', { kid: 'k1' });
 
-function policyFor(issuer: string, audience = 'api://default'): TokenPolicy {
-  return {
-    issuer,
-    audiences: [audience],
-    algorithms: ['RS256'],
-    clockSkewSeconds: 60,
-    requireAtJwt: false,
-  };
-}
+const policyFor = (issuer: string, audience = 'api://default'): TokenPolicy =>
+  testPolicy({ issuer, audiences: [audience] });
 
-const published: KeyResolver = (kid) =>
-  kid === key.kid
-    ? Promise.resolve({ kid, key: key.publicKey, alg: 'RS256' })
-    : Promise.reject(new InvalidTokenError('unknown_kid', AuthMessages.unknownKid(kid, 'x')));
+const published = keyResolverFor(key, 'x');
 
 const sign = (claims: Record<string, unknown>, header: Record<string, unknown> = {}) =>
   signJws(

@@ -1,10 +1,7 @@
-import type {
-  CheckName,
-  CheckResult,
-  DecodedToken,
-  TokenInspection,
-  TokenPolicy,
-} from '../auth/core/access-token.js';
+import type { DecodedToken } from '../auth/core/decoded-token.js';
+import type { CheckName } from '../auth/core/token-checks.js';
+import type { CheckResult, TokenInspection } from '../auth/core/token-inspection.js';
+import type { TokenPolicy } from '../auth/core/token-policy.js';
 import type { BearerError } from '../auth/core/bearer-errors.js';
 import {
   compareIssuers,
@@ -75,6 +72,7 @@ export const CHECK_LABELS: Record<CheckName, string> = {
   token_use: 'access token',
   lifetime: 'lifetime',
   audience: 'audience',
+  subject: 'subject',
 };
 
 /** "in 5 min" / "3 h ago": how far an instant is from now. */
@@ -129,6 +127,8 @@ function passedDetail(name: CheckName, facts: DoctorFacts, decoded: DecodedToken
     }
     case 'audience':
       return `${list(audiences(claims.aud).filter((a) => policy.audiences.includes(a)))} is accepted`;
+    case 'subject':
+      return String(claims.sub);
   }
 }
 
@@ -226,6 +226,8 @@ function failureFix(error: BearerError, facts: DoctorFacts, decoded?: DecodedTok
       return 'the token was altered, or signed by another server that reuses this kid: get a fresh token from the authority';
     case 'id_token':
       return `send the access_token of the token response, not the id_token (an ID token is for the client; an access token for this API has aud ${list(policy.audiences)})`;
+    case 'missing_sub':
+      return 'the API needs the caller in sub (RFC 9068): have the server put a subject in its access tokens';
     case 'missing_exp':
       return 'the API refuses tokens without exp: have the server set an expiry';
     case 'invalid_claim':

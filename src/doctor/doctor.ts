@@ -1,4 +1,4 @@
-import { inspectAccessToken } from '../auth/core/access-token.js';
+import { inspectAccessToken } from '../auth/core/token-inspection.js';
 import { AuthConfigurationError, resolveAuthOptions, toTokenPolicy } from '../auth/auth-options.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from '../auth/auth-options.interface.js';
 import { AuthorityClient } from '../auth/keys/authority-client.js';
@@ -130,7 +130,7 @@ export async function runDoctor(
     inspection.error?.reason === 'unknown_kid'
       ? { issuer: policy.issuer, kids: authority.kids, publishesKid: false }
       : inspection.decoded && inspection.error?.reason === 'wrong_issuer'
-        ? await inspectOwnIssuer(token, inspection.decoded, {
+        ? await inspectOwnIssuer(inspection.decoded, {
             fetchIssuer,
             requireHttps: options.requireHttpsMetadata,
             loopbackAllowed: isLoopbackName(new URL(options.authority).hostname),

@@ -1,5 +1,7 @@
 import { createPublicKey } from 'node:crypto';
-import { checkKeyFits, verifySignature, type DecodedToken } from '../auth/core/access-token.js';
+import type { DecodedToken } from '../auth/core/decoded-token.js';
+import { checkKeyFits } from '../auth/core/key-fit.js';
+import { checkSignature } from '../auth/core/signature.js';
 import { metadataUrls } from '../auth/keys/discovery.js';
 import { AuthorityFetchError, type FetchLimits } from '../auth/keys/fetch-json.js';
 import { FetchRefusedError, fetchJsonGuarded } from './guarded-fetch.js';
@@ -104,7 +106,6 @@ function publishedKey(jwks: Record<string, unknown>, kid: string) {
 }
 
 async function lookUp(
-  token: string,
   decoded: DecodedToken,
   issuer: string,
   options: OwnIssuerOptions,
@@ -122,7 +123,7 @@ async function lookUp(
   if (!key) return { issuer, publishesKid: false };
   try {
     checkKeyFits(decoded.header.alg, key);
-    verifySignature(token, decoded.header.alg, key);
+    checkSignature(decoded, key);
     return { issuer, publishesKid: true, signatureVerifies: true };
   } catch {
     return { issuer, publishesKid: true, signatureVerifies: false };
@@ -131,7 +132,6 @@ async function lookUp(
 
 /** Looks the token's issuer up, when asked: discovery, then its JWKS, then the token's key. */
 export async function inspectOwnIssuer(
-  token: string,
   decoded: DecodedToken,
   options: OwnIssuerOptions,
 ): Promise<OwnIssuerFindings | undefined> {
@@ -141,7 +141,7 @@ export async function inspectOwnIssuer(
   const permission = mayFetch(issuer, options.requireHttps);
   if (!permission.allowed) return { issuer, notFetched: permission.why };
   try {
-    return await lookUp(token, decoded, issuer, options);
+    return await lookUp(decoded, issuer, options);
   } catch (error) {
     if (error instanceof FetchRefusedError) return { issuer, notFetched: error.message };
     if (error instanceof AuthorityFetchError) return { issuer, error: error.message };

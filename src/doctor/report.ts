@@ -1,4 +1,4 @@
-import type { DecodedToken } from '../auth/core/access-token.js';
+import type { DecodedToken } from '../auth/core/decoded-token.js';
 import { parseScopes } from '../auth/core/scopes.js';
 import { countKeys, relative, type AuthorityFacts, type Diagnosis } from './diagnose.js';
 

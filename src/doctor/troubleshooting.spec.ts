@@ -1,14 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import {
-  inspectAccessToken,
-  type KeyResolver,
-  type TokenPolicy,
-} from '../auth/core/access-token.js';
+import { inspectAccessToken } from '../auth/core/token-inspection.js';
+import type { TokenPolicy } from '../auth/core/token-policy.js';
 import { AuthMessages } from '../auth/core/auth-messages.js';
-import { InvalidTokenError } from '../auth/core/bearer-errors.js';
 import { ASYMMETRIC_ALGORITHMS } from '../auth/auth.constants.js';
-import { generateTestKey, signJws } from '../auth/testing/index.js';
+import { generateTestKey, keyResolverFor, signJws, testPolicy } from '../auth/testing/index.js';
 import { diagnose, type DoctorFacts } from './diagnose.js';
 
 /*
@@ -34,18 +30,10 @@ const TOKEN_ENDPOINTS: Record<string, string> = {
     'https://kc.example.com/realms/shop/protocol/openid-connect/token',
 };
 
-const policyFor = (issuer: string): TokenPolicy => ({
-  issuer,
-  audiences: ['api://default'],
-  algorithms: [...ASYMMETRIC_ALGORITHMS],
-  clockSkewSeconds: 60,
-  requireAtJwt: false,
-});
+const policyFor = (issuer: string): TokenPolicy =>
+  testPolicy({ issuer, algorithms: [...ASYMMETRIC_ALGORITHMS] });
 
-const published: KeyResolver = (kid) =>
-  kid === key.kid
-    ? Promise.resolve({ kid, key: key.publicKey, alg: 'RS256' })
-    : Promise.reject(new InvalidTokenError('unknown_kid', AuthMessages.unknownKid(kid, OKTA)));
+const published = keyResolverFor(key, OKTA);
 
 /** What the doctor says (fix and findings) for a token with these claims, at `now`. */
 async function doctorSays(

@@ -17,6 +17,6 @@ export class ProfileController {
   @ApiOperation({ summary: 'Who the token says you are' })
   me(@CurrentPrincipal() principal: Principal): ProfileView {
     const { sub, scopes, issuer, clientId, expiresAt } = principal;
-    return { sub, scopes, issuer, clientId, expiresAt: expiresAt.toISOString() };
+    return { sub, scopes: [...scopes], issuer, clientId, expiresAt: expiresAt.toISOString() };
   }
 }

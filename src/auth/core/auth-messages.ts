@@ -71,6 +71,9 @@ export const AuthMessages = {
   badSignature: (kid: string) => `The token signature does not verify with key ${shown(kid)}`,
 
   missingExp: () => 'The token has no expiration (exp)',
+  missingSub: () => 'The token has no subject (sub); RFC 9068 requires one',
+  subNotString: (sub: unknown) =>
+    `The token subject (sub) ${shown(sub, 40)} is not a string; RFC 9068 requires one`,
   invalidClaim: (name: string) => `The token ${name} claim is not a valid value`,
   expired: (exp: number) => `The token expired at ${iso(exp)}`,
   notYetValid: (nbf: number) => `The token is not valid before ${iso(nbf)}`,

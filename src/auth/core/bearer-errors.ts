@@ -20,6 +20,7 @@ export type RejectionReason =
   | 'id_token'
   | 'wrong_issuer'
   | 'wrong_audience'
+  | 'missing_sub'
   | 'missing_exp'
   | 'invalid_claim'
   | 'expired'
@@ -37,21 +38,31 @@ export interface TokenSummary {
   clientId?: string;
 }
 
+const NO_SUMMARY: TokenSummary = Object.freeze({});
+
 /** Keeps only what RFC 6750 §3 allows in a quoted value: printable ASCII without `"` and `\`. */
 export function toChallengeText(text: string, maxLength = 300): string {
   const cleaned = text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, '?');
   return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 3)}...` : cleaned;
 }
 
+/**
+ * A refusal. Refusals are expected answers, not bugs: they carry no stack trace, which would cost
+ * more than the rest of a refusal (a flood of forged tokens must stay cheap to answer).
+ */
 export abstract class BearerError extends Error {
   abstract readonly status: number;
   /** The RFC 6750 `error` code, or undefined for a bare challenge. */
   abstract readonly code: string | undefined;
   readonly reason: RejectionReason;
-  summary: TokenSummary = {};
+  /** What the token said about itself, for the log line; empty until the token was decoded. */
+  summary: TokenSummary = NO_SUMMARY;
 
   protected constructor(reason: RejectionReason, description: string) {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(toChallengeText(description));
+    Error.stackTraceLimit = stackTraceLimit;
     this.reason = reason;
   }
 

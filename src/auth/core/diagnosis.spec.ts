@@ -1,14 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateTestKey, signJws } from '../testing/index.js';
-import {
-  ACCESS_TOKEN_CHECKS,
-  inspectAccessToken,
-  type CheckName,
-  type KeyResolver,
-  type TokenPolicy,
-} from './access-token.js';
+import { generateTestKey, keyResolverFor, signJws, testPolicy } from '../testing/index.js';
+import { ACCESS_TOKEN_CHECKS, verifyAccessToken } from './access-token.js';
 import { AuthMessages } from './auth-messages.js';
 import { AuthorityUnavailableError, InvalidTokenError } from './bearer-errors.js';
+import type { CheckName } from './token-checks.js';
+import { inspectAccessToken } from './token-inspection.js';
+import type { KeyResolver } from './token-policy.js';
 
 /**
  * Each diagnosis the API gives, through the one ordered pipeline: which check fails, what it
@@ -17,20 +14,14 @@ import { AuthorityUnavailableError, InvalidTokenError } from './bearer-errors.js
  */
 
 const ISSUER = 'https://x.okta.com/oauth2/default';
-const policy: TokenPolicy = {
+const policy = testPolicy({
   issuer: ISSUER,
   audiences: ['api://default', 'api://other-accepted'],
-  algorithms: ['RS256'],
-  clockSkewSeconds: 60,
-  requireAtJwt: false,
-};
+});
 const NOW = 1_800_000_000;
 const key = generateTestKey('RS256', { kid: 'custom-1' });
 
-const published: KeyResolver = (kid) =>
-  kid === key.kid
-    ? Promise.resolve({ kid, key: key.publicKey, alg: key.alg })
-    : Promise.reject(new InvalidTokenError('unknown_kid', AuthMessages.unknownKid(kid, ISSUER)));
+const published = keyResolverFor(key, ISSUER);
 
 const claims = (extra: Record<string, unknown>) => {
   const all: Record<string, unknown> = {
@@ -83,6 +74,7 @@ describe('inspectAccessToken: one report per check, in the API order', () => {
       'token_use',
       'lifetime',
       'audience',
+      'subject',
     ]);
   });
 
@@ -160,6 +152,13 @@ describe('inspectAccessToken: one report per check, in the API order', () => {
       AuthMessages.idToken('its audience is a client and it has no scope'),
     ],
     [
+      'a token without a subject',
+      'subject',
+      () => token({ sub: undefined }),
+      'missing_sub',
+      AuthMessages.missingSub(),
+    ],
+    [
       'an opaque token (Auth0 without an audience)',
       'format',
       () => 'Zm9vYmFyYmF6cXV4',
@@ -185,16 +184,15 @@ describe('inspectAccessToken: one report per check, in the API order', () => {
     expectOneShortSentence(description);
   });
 
-  it('stops where the API key provider stops (through key_fits), leaving the rest to passport-jwt', async () => {
-    const report = await inspectAccessToken(token({ exp: NOW - 3600 }), policy, published, NOW, {
-      through: 'key_fits',
-    });
-    expect(report.checks.map((c) => c.name)).toEqual(
-      ACCESS_TOKEN_CHECKS.slice(0, ACCESS_TOKEN_CHECKS.indexOf('key_fits') + 1),
-    );
-    expect(report.error).toBeUndefined();
-    expect(report.key?.kid).toBe(key.kid);
-    expect(report.principal).toBeUndefined();
+  it('reports exactly the refusal the API answers with: both run verifyAccessToken', async () => {
+    for (const t of [orgToken, token({ exp: NOW - 3600 }), token({ sub: '' }), 'opaque']) {
+      const report = await inspect(t);
+      const thrown = await verifyAccessToken(t, policy, published, NOW).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(report.error).toEqual(thrown);
+    }
   });
 
   it('never looks a key up for a foreign issuer: the issuer is checked first', async () => {

@@ -22,7 +22,9 @@ function split(value: unknown): string[] {
 
 /** The union of `scope` and `scp`, without duplicates, in the order the token lists them. */
 export function parseScopes(claims: Record<string, unknown>): string[] {
-  return [...new Set([...split(claims.scope), ...split(claims.scp)])];
+  const scopes = split(claims.scope);
+  if (claims.scp !== undefined) scopes.push(...split(claims.scp));
+  return scopes.length < 2 ? scopes : [...new Set(scopes)];
 }
 
 export interface ScopeVerdict {

@@ -6,6 +6,9 @@ import { TestAuthority, generateTestKey } from '../testing/index.js';
 import { AuthorityClient } from './authority-client.js';
 import type { KeyStoreOptions } from './jwks-key-store.js';
 
+/** `resolveKey` answers a held key at once; a promise either way, for `rejects`/`resolves`. */
+const keyOf = (c: AuthorityClient, kid: string) => Promise.resolve(c.resolveKey(kid));
+
 let authority: TestAuthority;
 let clock = 0;
 
@@ -75,15 +78,15 @@ describe('AuthorityClient: discovery', () => {
   it('does not cache a failed discovery: it recovers once the endpoint is back', async () => {
     const c = client({ failureBackoffMs: 1000 });
     authority.discovery = 'down';
-    expect(await rejection(c.resolveKey(authority.signingKey.kid))).toBeInstanceOf(
+    expect(await rejection(keyOf(c, authority.signingKey.kid))).toBeInstanceOf(
       AuthorityUnavailableError,
     );
     authority.discovery = 'ok';
-    expect(await rejection(c.resolveKey(authority.signingKey.kid))).toBeInstanceOf(
+    expect(await rejection(keyOf(c, authority.signingKey.kid))).toBeInstanceOf(
       AuthorityUnavailableError,
     ); // still within the backoff: no new request
     clock += 1001;
-    await expect(c.resolveKey(authority.signingKey.kid)).resolves.toMatchObject({
+    await expect(keyOf(c, authority.signingKey.kid)).resolves.toMatchObject({
       kid: authority.signingKey.kid,
     });
   });
@@ -93,14 +96,14 @@ describe('AuthorityClient: keys', () => {
   it('makes one JWKS fetch for 100 concurrent cold lookups', async () => {
     const c = client();
     const keys = await Promise.all(
-      Array.from({ length: 100 }, () => c.resolveKey(authority.signingKey.kid)),
+      Array.from({ length: 100 }, () => keyOf(c, authority.signingKey.kid)),
     );
     expect(new Set(keys.map((k) => k.key)).size).toBe(1);
     expect(authority.fetches).toEqual({ jwks: 1, discovery: 1 });
   });
 
   it('keeps keys as KeyObjects with their JWK alg', async () => {
-    const key = await client().resolveKey(authority.signingKey.kid);
+    const key = await keyOf(client(), authority.signingKey.kid);
     expect(key.key.type).toBe('public');
     expect(key.key.asymmetricKeyType).toBe('rsa');
     expect(key.alg).toBe('RS256');
@@ -108,15 +111,15 @@ describe('AuthorityClient: keys', () => {
 
   it('finds a rotated key on its first request, with one shared refetch', async () => {
     const c = client();
-    await c.resolveKey(authority.signingKey.kid);
+    await keyOf(c, authority.signingKey.kid);
     const next = authority.rotate();
-    const found = await Promise.all(Array.from({ length: 20 }, () => c.resolveKey(next.kid)));
+    const found = await Promise.all(Array.from({ length: 20 }, () => keyOf(c, next.kid)));
     expect(found.every((k) => k.kid === next.kid)).toBe(true);
     expect(authority.fetches.jwks).toBe(2);
   });
 
   it('answers an unknown kid with its name and the issuer searched', async () => {
-    const error = await rejection(client().resolveKey('nobody'));
+    const error = await rejection(keyOf(client(), 'nobody'));
     expect(error).toBeInstanceOf(InvalidTokenError);
     expect((error as InvalidTokenError).message).toBe(
       AuthMessages.unknownKid('nobody', authority.issuer),
@@ -125,12 +128,12 @@ describe('AuthorityClient: keys', () => {
 
   it('spends at most the refresh budget on a flood of random kids', async () => {
     const c = client({ burst: 3, refillPerMinute: 6 });
-    await c.resolveKey(authority.signingKey.kid);
-    for (let i = 0; i < 50; i++) await rejection(c.resolveKey(randomUUID()));
+    await keyOf(c, authority.signingKey.kid);
+    for (let i = 0; i < 50; i++) await rejection(keyOf(c, randomUUID()));
     expect(authority.fetches.jwks).toBe(1 + 3);
     clock += 10_000; // one token refilled
     const next = authority.rotate();
-    await expect(c.resolveKey(next.kid)).resolves.toMatchObject({ kid: next.kid });
+    await expect(keyOf(c, next.kid)).resolves.toMatchObject({ kid: next.kid });
     expect(authority.fetches.jwks).toBe(5);
   });
 
@@ -139,12 +142,12 @@ describe('AuthorityClient: keys', () => {
     async (fault) => {
       const c = client({ maxAgeMs: 1000 });
       const kid = authority.signingKey.kid;
-      await c.resolveKey(kid);
+      await keyOf(c, kid);
       authority.jwks = fault;
       clock += 5000; // keys are now stale: a background refresh runs and fails
-      await expect(c.resolveKey(kid)).resolves.toMatchObject({ kid });
+      await expect(keyOf(c, kid)).resolves.toMatchObject({ kid });
       await c.keyStore?.refresh();
-      await expect(c.resolveKey(kid)).resolves.toMatchObject({ kid });
+      await expect(keyOf(c, kid)).resolves.toMatchObject({ kid });
       expect(authority.fetches.jwks).toBeGreaterThan(1);
       expect(c.keyStore?.lastFetchError?.part).toBe('keys');
     },
@@ -154,7 +157,7 @@ describe('AuthorityClient: keys', () => {
     'answers 503 (not 401) for an uncached key while the JWKS is %s',
     async (fault) => {
       authority.jwks = fault;
-      const error = await rejection(client().resolveKey(authority.signingKey.kid));
+      const error = await rejection(keyOf(client(), authority.signingKey.kid));
       expect(error).toBeInstanceOf(AuthorityUnavailableError);
       expect((error as AuthorityUnavailableError).message).toBe(
         AuthMessages.authorityUnavailable('signing keys'),
@@ -165,17 +168,17 @@ describe('AuthorityClient: keys', () => {
   it('gives up on a slow JWKS at the time limit', async () => {
     authority.jwks = 'slow';
     authority.slowMs = 3000;
-    const error = await rejection(client({}, 200).resolveKey(authority.signingKey.kid));
+    const error = await rejection(keyOf(client({}, 200), authority.signingKey.kid));
     expect(error).toBeInstanceOf(AuthorityUnavailableError);
   });
 
   it('recovers by itself after an outage, once the backoff has passed', async () => {
     const c = client({ failureBackoffMs: 1000 });
     authority.jwks = 'down';
-    await rejection(c.resolveKey(authority.signingKey.kid));
+    await rejection(keyOf(c, authority.signingKey.kid));
     authority.jwks = 'ok';
     clock += 1001;
-    await expect(c.resolveKey(authority.signingKey.kid)).resolves.toBeDefined();
+    await expect(keyOf(c, authority.signingKey.kid)).resolves.toBeDefined();
   });
 
   it('never uses encryption keys, symmetric keys, private keys or RSA keys under 2048 bits', async () => {
@@ -190,7 +193,7 @@ describe('AuthorityClient: keys', () => {
     ];
     const c = client();
     for (const kid of ['enc', 'oct', 'private', 'weak']) {
-      expect(await rejection(c.resolveKey(kid))).toBeInstanceOf(InvalidTokenError);
+      expect(await rejection(keyOf(c, kid))).toBeInstanceOf(InvalidTokenError);
     }
   });
 
@@ -198,11 +201,11 @@ describe('AuthorityClient: keys', () => {
     const removed: string[][] = [];
     const c = client({ onKeysRemoved: (kids) => removed.push(kids) });
     const old = authority.signingKey.kid;
-    await c.resolveKey(old);
+    await keyOf(c, old);
     const next = authority.rotate({ keepOld: false });
-    await c.resolveKey(next.kid);
+    await keyOf(c, next.kid);
     expect(removed).toEqual([[old]]);
-    expect(await rejection(c.resolveKey(old))).toBeInstanceOf(InvalidTokenError);
+    expect(await rejection(keyOf(c, old))).toBeInstanceOf(InvalidTokenError);
   });
 
   it('reports a kid that now names another key or another alg, not one that is unchanged', async () => {
@@ -210,7 +213,7 @@ describe('AuthorityClient: keys', () => {
     const c = client({ onKeysRemoved: (kids) => removed.push(kids) });
     const [kept, swapped, realg] = [generateTestKey(), generateTestKey(), generateTestKey()];
     authority.keys = [kept, swapped, realg];
-    await c.resolveKey(kept.kid);
+    await keyOf(c, kept.kid);
     authority.keys = [
       kept,
       generateTestKey('RS256', { kid: swapped.kid }),

@@ -1,10 +1,11 @@
 import { AuthMessages } from '../core/auth-messages.js';
 import { AuthorityUnavailableError, InvalidTokenError } from '../core/bearer-errors.js';
-import type { VerificationKey } from '../core/access-token.js';
+import type { VerificationKey } from '../core/token-policy.js';
 import type { ResolvedAuthOptions } from '../auth-options.interface.js';
 import { discover, type AuthorityMetadata } from './discovery.js';
 import { AuthorityFetchError, DEFAULT_FETCH_LIMITS, type FetchLimits } from './fetch-json.js';
 import { DEFAULT_KEY_STORE_OPTIONS, JwksKeyStore, type KeyStoreOptions } from './jwks-key-store.js';
+import { SingleFlight } from './single-flight.js';
 
 export interface AuthorityClientOptions {
   authority: string;
@@ -33,12 +34,15 @@ export interface AuthorityStatus {
  *   challenge) when discovery or the JWKS could not be had (down, slow beyond the time limit,
  *   HTTP error, garbage, no usable key) and the key isn't cached. Never a 500, never a hang.
  */
+/** What discovery gives: the document, and the key store of its `jwks_uri`. */
+interface Discovered {
+  metadata: AuthorityMetadata;
+  keys: JwksKeyStore;
+}
+
 export class AuthorityClient {
-  private metadataValue?: AuthorityMetadata;
-  private metadataError?: AuthorityFetchError;
-  private metadataFailedAt = -Infinity;
-  private metadataInflight?: Promise<AuthorityMetadata>;
-  private store?: JwksKeyStore;
+  private discovered?: Discovered;
+  private readonly discovery: SingleFlight<Discovered>;
   private readonly keyStoreOptions: KeyStoreOptions;
 
   constructor(private readonly options: AuthorityClientOptions) {
@@ -47,6 +51,11 @@ export class AuthorityClient {
       ...options.keyStore,
       limits: options.limits,
     };
+    this.discovery = new SingleFlight(
+      () => this.discover(),
+      this.keyStoreOptions.failureBackoffMs,
+      this.keyStoreOptions.now,
+    );
   }
 
   /** The client for the module's options; the guard and the doctor CLI both build it here. */
@@ -68,74 +77,73 @@ export class AuthorityClient {
   }
 
   get keyStore(): JwksKeyStore | undefined {
-    return this.store;
+    return this.discovered?.keys;
   }
 
   /** The discovery document, fetched once. Throws `AuthorityFetchError`. */
   async metadata(): Promise<AuthorityMetadata> {
-    if (this.metadataValue) return this.metadataValue;
-    const now = this.keyStoreOptions.now?.() ?? Date.now();
-    if (
-      !this.metadataInflight &&
-      now - this.metadataFailedAt < this.keyStoreOptions.failureBackoffMs
-    ) {
-      throw this.metadataError as AuthorityFetchError;
+    return (await this.connect()).metadata;
+  }
+
+  /** Keys older than their maximum age are fetched again in the background; for cache hits. */
+  refreshKeysIfStale(): void {
+    this.discovered?.keys.refreshIfStale();
+  }
+
+  /** Discovery, once it succeeded; else joins or starts it. Throws `AuthorityFetchError`. */
+  private async connect(): Promise<Discovered> {
+    if (this.discovered) return this.discovered;
+    const outcome = await this.discovery.run();
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  private async discover(): Promise<Discovered> {
+    try {
+      const metadata = await discover(this.options.authority, {
+        metadataAddress: this.options.metadataAddress,
+        requireHttps: this.options.requireHttpsMetadata,
+        limits: this.options.limits,
+      });
+      this.discovered = {
+        metadata,
+        keys: new JwksKeyStore(metadata.jwksUri, this.keyStoreOptions),
+      };
+      return this.discovered;
+    } catch (error) {
+      if (error instanceof AuthorityFetchError) this.keyStoreOptions.onRefreshError?.(error);
+      throw error;
     }
-    this.metadataInflight ??= discover(this.options.authority, {
-      metadataAddress: this.options.metadataAddress,
-      requireHttps: this.options.requireHttpsMetadata,
-      limits: this.options.limits,
-    })
-      .then((metadata) => {
-        this.metadataValue = metadata;
-        this.metadataError = undefined;
-        this.store = new JwksKeyStore(metadata.jwksUri, this.keyStoreOptions);
-        return metadata;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof AuthorityFetchError) {
-          this.metadataError = error;
-          this.metadataFailedAt = this.keyStoreOptions.now?.() ?? Date.now();
-          this.keyStoreOptions.onRefreshError?.(error);
-        }
-        throw error;
-      })
-      .finally(() => (this.metadataInflight = undefined));
-    return this.metadataInflight;
   }
 
   /**
    * The key for `kid`, or a `BearerError`: `InvalidTokenError` when the authority answered and
    * doesn't publish it, `AuthorityUnavailableError` when the authority couldn't be asked.
    */
-  readonly resolveKey = async (kid: string): Promise<VerificationKey> => {
-    let store: JwksKeyStore;
+  readonly resolveKey = (kid: string): VerificationKey | Promise<VerificationKey> =>
+    this.discovered?.keys.held(kid) ?? this.lookUpKey(kid);
+
+  private async lookUpKey(kid: string): Promise<VerificationKey> {
+    let keys: JwksKeyStore;
     try {
-      await this.metadata();
-      store = this.store as JwksKeyStore;
+      ({ keys } = this.discovered ?? (await this.connect()));
     } catch (error) {
       throw this.unavailable(error);
     }
-    const result = await store.lookup(kid);
+    const result = await keys.lookup(kid);
     if (result.found) return result.key;
     if (result.fetchFailed) throw this.unavailable(result.fetchFailed);
     throw new InvalidTokenError('unknown_kid', AuthMessages.unknownKid(kid, this.issuer));
-  };
+  }
 
   /** Makes sure metadata and keys can be had now (cached or fetched); for readiness and warm-up. */
   async check(): Promise<AuthorityStatus> {
     try {
-      const metadata = await this.metadata();
-      const store = this.store as JwksKeyStore;
-      const error = store.size === 0 ? await store.refresh() : undefined;
+      const { metadata, keys } = await this.connect();
+      const error = keys.size === 0 ? await keys.refresh() : undefined;
       return {
         metadata: { ok: true, source: metadata.source },
-        keys: {
-          ok: store.size > 0,
-          count: store.size,
-          jwksUri: store.jwksUri,
-          error: error?.message,
-        },
+        keys: { ok: keys.size > 0, count: keys.size, jwksUri: keys.jwksUri, error: error?.message },
       };
     } catch (error) {
       if (!(error instanceof AuthorityFetchError)) throw error;

@@ -42,7 +42,7 @@ export async function fetchJsonObject(
       await response.body?.cancel();
       throw fail(`response larger than ${limits.maxBytes} bytes`);
     }
-    text = await response.text();
+    text = await readCapped(response, limits.maxBytes, fail);
   } catch (error) {
     if (error instanceof AuthorityFetchError) throw error;
     const name = (error as Error).name;
@@ -50,7 +50,6 @@ export async function fetchJsonObject(
       name === 'TimeoutError' ? `no answer within ${limits.timeoutMs} ms` : describe(error),
     );
   }
-  if (text.length > limits.maxBytes) throw fail(`response larger than ${limits.maxBytes} bytes`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -61,6 +60,32 @@ export async function fetchJsonObject(
     throw fail('response is not a JSON object');
   }
   return parsed as Record<string, unknown>;
+}
+
+/**
+ * The body as text, read chunk by chunk and given up as soon as it passes `maxBytes`: a chunked
+ * answer of any size costs at most that much memory.
+ */
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+  fail: (detail: string) => AuthorityFetchError,
+): Promise<string> {
+  if (!response.body) return '';
+  const reader: ReadableStreamDefaultReader<Uint8Array> = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw fail(`response larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function describe(error: unknown): string {

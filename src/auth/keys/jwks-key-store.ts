@@ -1,7 +1,8 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import jwksRsa from 'jwks-rsa';
-import type { VerificationKey } from '../core/access-token.js';
+import type { VerificationKey } from '../core/token-policy.js';
 import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
+import { SingleFlight } from './single-flight.js';
 
 /**
  * The authority's signing keys, kept ready, and how they survive a bad day.
@@ -23,12 +24,13 @@ import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-
  *   budget, after which unknown kids are refused without a fetch until the bucket refills (one
  *   fetch every 6 s). A request that already waited on a fresh fetch does not fetch again.
  * - **Stale-if-error.** A failed fetch keeps the keys we have. Known keys keep working while the
- *   endpoint is down, slow, answers an error or returns garbage or no usable key.
+ *   endpoint is down, slow, answers an error or returns garbage or no usable key. A key set with
+ *   no usable key is a failure like an outage (readiness probes can't turn it into a fetch each).
  * - **Failures are not cached.** After a failure, fetches pause for `failureBackoffMs` (1 s) so an
  *   outage is not hammered, then the next request tries again: service recovers by itself within
  *   about a second of the endpoint coming back, without a restart.
- * - **Age.** Keys older than `maxAgeMs` (10 min) are refreshed in the background; requests don't
- *   wait.
+ * - **Age.** Keys older than `maxAgeMs` (10 min) are refreshed in the background, on a lookup or
+ *   a cache hit (`refreshIfStale`); requests don't wait.
  * - **Bounded.** Each fetch has a time limit for the whole exchange (`fetchTimeoutMs`, 5 s by
  *   default), a size cap (512 KiB) and follows no redirect.
  * - **What callers learn.** `lookup` says found, not found (the authority answered without it, or
@@ -46,6 +48,8 @@ export interface KeyStoreOptions {
   onRefreshError?: (error: AuthorityFetchError) => void;
   /** After a fetch: the kids that left the set, or now name another key or another `alg`. */
   onKeysRemoved?: (kids: string[]) => void;
+  /** After every fetch of the key set, with its outcome. */
+  onKeySetFetched?: (outcome: 'success' | 'failure') => void;
 }
 
 export const DEFAULT_KEY_STORE_OPTIONS: KeyStoreOptions = {
@@ -92,15 +96,16 @@ const isWeakRsaKey = (key: KeyObject): boolean =>
 const sameKey = (a: VerificationKey, b: VerificationKey | undefined) =>
   b !== undefined && a.alg === b.alg && a.key.equals(b.key);
 
+const NO_USABLE_KEY =
+  'the key set holds no usable signing key (each needs a kid, RSA keys at least 2048 bits)';
+
 export type KeyLookup =
   { found: true; key: VerificationKey } | { found: false; fetchFailed?: AuthorityFetchError };
 
 export class JwksKeyStore {
   private keys = new Map<string, VerificationKey>();
   private fetchedAt = -Infinity;
-  private failedAt = -Infinity;
-  private lastError?: AuthorityFetchError;
-  private inflight?: Promise<void>;
+  private readonly fetches: SingleFlight<void>;
   private readonly budget: RefreshBudget;
   private readonly client: jwksRsa.JwksClient;
   private readonly now: () => number;
@@ -112,6 +117,7 @@ export class JwksKeyStore {
   ) {
     this.now = options.now ?? Date.now;
     this.budget = new RefreshBudget(options.burst, options.refillPerMinute, this.now);
+    this.fetches = new SingleFlight(() => this.load(), options.failureBackoffMs, this.now);
     this.client = new jwksRsa.JwksClient({
       jwksUri,
       cache: false,
@@ -130,7 +136,14 @@ export class JwksKeyStore {
   }
 
   get lastFetchError(): AuthorityFetchError | undefined {
-    return this.lastError;
+    return this.fetches.lastError;
+  }
+
+  /** The key of `kid` if it is held now (keys past their age are refreshed in the background). */
+  held(kid: string): VerificationKey | undefined {
+    const key = this.keys.get(kid);
+    if (key !== undefined) this.refreshIfStale();
+    return key;
   }
 
   /** Looks up a key, fetching the JWKS when it is cold, stale, or doesn't hold `kid`. */
@@ -140,54 +153,70 @@ export class JwksKeyStore {
       const error = await this.refresh();
       if (error && this.keys.size === 0) return { found: false, fetchFailed: error };
       waitedOnFetch = true;
-    } else if (this.now() - this.fetchedAt > this.options.maxAgeMs) {
-      void this.refresh();
+    } else {
+      this.refreshIfStale();
     }
     const known = this.keys.get(kid);
     if (known) return { found: true, key: known };
-    if (waitedOnFetch || (!this.inflight && !this.budget.take())) return { found: false };
+    if (waitedOnFetch || (!this.fetches.running && !this.budget.take())) return { found: false };
     const error = await this.refresh();
     const fresh = this.keys.get(kid);
     if (fresh) return { found: true, key: fresh };
     return { found: false, fetchFailed: error };
   }
 
-  /** Joins the fetch in flight or starts one; resolves with the error, if it failed. */
-  async refresh(): Promise<AuthorityFetchError | undefined> {
-    if (!this.inflight && this.now() - this.failedAt < this.options.failureBackoffMs) {
-      return this.lastError;
+  /**
+   * Starts a background fetch when the keys are older than `maxAgeMs` (and no failure is being
+   * waited out). Lookups call it, and so does every cache hit: a token whose key left the JWKS
+   * stops working within `maxAgeMs` even when nothing else asks for keys.
+   */
+  refreshIfStale(): void {
+    if (this.now() - this.fetchedAt > this.options.maxAgeMs && !this.fetches.backingOff) {
+      void this.fetches.run();
     }
-    this.inflight ??= this.load().finally(() => (this.inflight = undefined));
-    await this.inflight;
-    return this.fetchedAt >= this.failedAt ? undefined : this.lastError;
   }
 
+  /** Joins the fetch in flight or starts one; resolves with the error, if it failed. */
+  async refresh(): Promise<AuthorityFetchError | undefined> {
+    const outcome = await this.fetches.run();
+    return outcome.ok ? undefined : outcome.error;
+  }
+
+  /** One fetch. A key set with no usable key is a failure: the keys held are kept. */
   private async load(): Promise<void> {
     this.fetchCount++;
     try {
-      const signingKeys = await this.client.getSigningKeys();
-      const next = new Map<string, VerificationKey>();
-      for (const sk of signingKeys) {
-        if (!sk.kid || next.has(sk.kid)) continue;
-        const key = createPublicKey(sk.getPublicKey());
-        if (isWeakRsaKey(key)) continue;
-        next.set(sk.kid, { kid: sk.kid, alg: sk.alg || undefined, key });
+      const next = this.usableKeys(await this.client.getSigningKeys());
+      if (next.size === 0) {
+        throw new AuthorityFetchError('keys', this.jwksUri, NO_USABLE_KEY);
       }
       const removed = [...this.keys.values()]
         .filter((old) => !sameKey(old, next.get(old.kid)))
         .map((old) => old.kid);
       this.keys = next;
       this.fetchedAt = this.now();
-      this.lastError = undefined;
+      this.options.onKeySetFetched?.('success');
       if (removed.length > 0) this.options.onKeysRemoved?.(removed);
     } catch (error) {
-      this.failedAt = this.now();
-      this.lastError =
+      const failure =
         error instanceof AuthorityFetchError
           ? error
           : new AuthorityFetchError('keys', this.jwksUri, (error as Error).message);
-      this.options.onRefreshError?.(this.lastError);
+      this.options.onKeySetFetched?.('failure');
+      this.options.onRefreshError?.(failure);
+      throw failure;
     }
+  }
+
+  private usableKeys(signingKeys: jwksRsa.SigningKey[]): Map<string, VerificationKey> {
+    const next = new Map<string, VerificationKey>();
+    for (const sk of signingKeys) {
+      if (!sk.kid || next.has(sk.kid)) continue;
+      const key = createPublicKey(sk.getPublicKey());
+      if (isWeakRsaKey(key)) continue;
+      next.set(sk.kid, { kid: sk.kid, alg: sk.alg || undefined, key });
+    }
+    return next;
   }
 
   private async fetchKeySet(uri: string): Promise<{ keys: unknown[] }> {

@@ -6,6 +6,7 @@
 export { TestAuthority, type Claims, type Fault, type MintOptions } from './test-authority.js';
 export { generateTestKey, type TestKey } from './test-keys.js';
 export { signJws, type JwsPayload } from './jws.js';
+export { keyResolverFor, testPolicy, TEST_ISSUER } from './test-policy.js';
 export {
   bearerMatchers,
   parseChallenge,

@@ -1,0 +1,24 @@
+import type { RejectionReason } from './core/bearer-errors.js';
+
+/**
+ * What the auth module reports as it works, for an app that counts it (Prometheus counters, for
+ * instance): provide one under `AUTH_OBSERVER` from a global module. Every method is optional,
+ * is called on the request path, and must neither throw nor block.
+ *
+ * @example
+ * ```ts
+ * @Global() @Module({ providers: [{ provide: AUTH_OBSERVER, useClass: AuthMetrics }], exports: [AUTH_OBSERVER] })
+ * export class MetricsModule {}
+ * ```
+ */
+export interface AuthObserver {
+  /** A token was accepted; `cached` when the verified-token cache answered. */
+  authenticated?(cached: boolean): void;
+  /** A request was refused, with the reason code its log line carries. */
+  refused?(reason: RejectionReason, status: number): void;
+  /** The authority's key set was fetched: `success`, or `failure` (down, garbage, no usable key). */
+  keySetFetched?(outcome: 'success' | 'failure'): void;
+}
+
+/** The DI token of the app's `AuthObserver`, if it provides one. */
+export const AUTH_OBSERVER = Symbol('auth:observer');

@@ -1,0 +1,27 @@
+import type { KeyObject } from 'node:crypto';
+
+/* What an access token must satisfy, and the keys it is checked with. */
+
+export interface TokenPolicy {
+  /** The exact issuer a token must name: the authority, as confirmed by discovery. */
+  issuer: string;
+  audiences: readonly string[];
+  algorithms: readonly string[];
+  clockSkewSeconds: number;
+  /** RFC 9068 strict mode: `typ` must be `at+jwt`. */
+  requireAtJwt: boolean;
+}
+
+/** A ready public key from the authority's JWKS. */
+export interface VerificationKey {
+  kid: string;
+  key: KeyObject;
+  /** The JWK's own `alg`, when it publishes one. */
+  alg?: string;
+}
+
+/**
+ * The key for a token's `kid` (and `alg`), or a `BearerError`: 401 when the authority doesn't
+ * publish it, 503 when the authority can't be asked. A key already held may be returned at once.
+ */
+export type KeyResolver = (kid: string, alg: string) => VerificationKey | Promise<VerificationKey>;

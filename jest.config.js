@@ -13,6 +13,9 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
-  setupFilesAfterEnv: ['<rootDir>/src/auth/testing/jest-setup.ts'],
+  setupFilesAfterEnv: [
+    '<rootDir>/src/auth/testing/jest-setup.ts',
+    '<rootDir>/test/support/database.jest-setup.ts',
+  ],
   testTimeout: 20000,
 };

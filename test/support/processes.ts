@@ -10,9 +10,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Polls `condition` every 50 ms, up to 10 s; the test fails with `what` otherwise. */
+/**
+ * Polls `condition` every 50 ms, up to 60 s (a process on a busy machine may create its embedded
+ * database from scratch first); the test fails with `what` otherwise.
+ */
 export async function until(condition: () => Promise<boolean> | boolean, what: () => string) {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1200; i++) {
     if (await condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

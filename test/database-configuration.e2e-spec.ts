@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ConfigurationError } from '../src/config/configuration.error.js';
 import { settingsFromEnv } from '../src/config/settings.js';
+import { embeddedDataDir } from './support/processes.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
-// The migrate CLI creates an embedded database from scratch (initdb), seconds on a busy machine.
+// Each test starts built processes, seconds each on a busy machine.
 jest.setTimeout(90_000);
 
 const production = {
@@ -53,10 +54,20 @@ describe('a database configuration that cannot be right never boots', () => {
 });
 
 describe('npm run db:migrate (dist/database/migrate.main.js)', () => {
-  it('applies the migrations and exits 0', () => {
-    const { status, output } = run('dist/database/migrate.main.js', { DATA_DIR: 'memory://' });
-    expect(output).toMatch(/embedded PostgreSQL \(PGlite\) in memory: \d+ migration\(s\) applied/);
-    expect(status).toBe(0);
+  it('applies the migrations and exits 0, then finds nothing to apply', () => {
+    const data = embeddedDataDir();
+    try {
+      const first = run('dist/database/migrate.main.js', { DATA_DIR: data.dataDir });
+      expect(first.output).toMatch(
+        /embedded PostgreSQL \(PGlite\) in .+: \d+ migration\(s\) applied/,
+      );
+      expect(first.status).toBe(0);
+      const again = run('dist/database/migrate.main.js', { DATA_DIR: data.dataDir });
+      expect(again.output).toMatch(/embedded PostgreSQL \(PGlite\) in .+: up to date/);
+      expect(again.status).toBe(0);
+    } finally {
+      data.remove();
+    }
   });
 
   it('exits 1 naming the failure when the server cannot be reached, without the password', async () => {

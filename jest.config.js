@@ -13,6 +13,10 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
-  setupFilesAfterEnv: ['<rootDir>/src/auth/testing/jest-setup.ts'],
+  globalSetup: '<rootDir>/test/support/prepared-data-dir.global-setup.mjs',
+  setupFilesAfterEnv: [
+    '<rootDir>/src/auth/testing/jest-setup.ts',
+    '<rootDir>/test/support/database.jest-setup.ts',
+  ],
   testTimeout: 20000,
 };

@@ -4,6 +4,7 @@ import { APP_PIPE, RouterModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/index.js';
 import type { Settings } from './config/settings.js';
+import { DatabaseModule } from './database/index.js';
 import { HealthModule } from './health/health.module.js';
 import { loggingParams } from './logging/logging.options.js';
 import { MessagesModule } from './messages/messages.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
           inject: [ConfigService],
           useFactory: (config: SettingsService) => config.get('auth', { infer: true }),
         }),
+        DatabaseModule.forRoot(settings.database),
         HealthModule,
         MessagesModule,
         ProfileModule,

@@ -91,7 +91,7 @@ export function configureApp<T extends INestApplication>(
       origin: settings.corsOrigins.includes('*') ? '*' : settings.corsOrigins,
       methods: ['GET', 'HEAD', 'POST', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
-      exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id'],
+      exposedHeaders: ['WWW-Authenticate', 'Retry-After', 'X-Request-Id', 'Link'],
       maxAge: 600,
     });
   }

@@ -88,6 +88,12 @@ export function httpSettingsFromEnv(env: Env): HttpSettings {
 export function fastifyOptions(http: HttpSettings): {
   bodyLimit: number;
   genReqId: (req: { headers: IncomingHttpHeaders }) => string;
+  routerOptions: { maxParamLength: number };
 } {
-  return { bodyLimit: http.bodyLimitBytes, genReqId: requestIdOf };
+  return {
+    bodyLimit: http.bodyLimitBytes,
+    genReqId: requestIdOf,
+    // Fastify answers 414 past 100 characters; Express takes any id, to answer 404 like it.
+    routerOptions: { maxParamLength: 16 * 1024 },
+  };
 }

@@ -26,11 +26,12 @@ function refusal(env: Env): ConfigurationError {
 }
 
 describe('settings from the environment', () => {
-  it('defaults: port 3000 on every interface, Express, CORS closed, 100 kB, info, JSON', () => {
+  it('defaults: port 3000 on every interface, Express, CORS closed, 100 kB, info, JSON, ./data', () => {
     expect(settings({})).toEqual({
       http: { port: 3000, adapter: 'express', corsOrigins: [], bodyLimitBytes: 102400 },
       log: { level: 'info', format: 'json' },
       auth: expect.objectContaining({ authority: 'https://idp.example.com/' }),
+      database: { kind: 'embedded', dataDir: './data' },
     });
   });
 

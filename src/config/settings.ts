@@ -1,5 +1,6 @@
 import type { AuthModuleOptions } from '../auth/index.js';
 import { authOptionsFromEnv } from './auth.settings.js';
+import { databaseSettingsFromEnv, type DatabaseSettings } from './database.settings.js';
 import type { Env } from './env.js';
 import { httpSettingsFromEnv, type HttpSettings } from './http.settings.js';
 import { logSettingsFromEnv, type LogSettings } from './log.settings.js';
@@ -14,6 +15,8 @@ export interface Settings {
   log: LogSettings;
   /** `AuthModule`'s options, from the `AUTH_*` variables. */
   auth: AuthModuleOptions;
+  /** Where the messages live: `DATABASE_URL`, `DATABASE_POOL_SIZE`, `DATA_DIR`. */
+  database: DatabaseSettings;
 }
 
 /**
@@ -25,5 +28,6 @@ export function settingsFromEnv(env: Env, stdoutIsTty = process.stdout.isTTY ===
     http: httpSettingsFromEnv(env),
     log: logSettingsFromEnv(env, stdoutIsTty),
     auth: authOptionsFromEnv(env),
+    database: databaseSettingsFromEnv(env),
   };
 }

@@ -3,6 +3,7 @@ import { ApiOperation } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../auth/index.js';
 import { AuthorityHealthIndicator } from './authority.health.js';
+import { DatabaseHealthIndicator } from './database.health.js';
 
 @Public()
 @Controller('health')
@@ -10,6 +11,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly authority: AuthorityHealthIndicator,
+    private readonly database: DatabaseHealthIndicator,
   ) {}
 
   /** Liveness: the process answers. */
@@ -20,13 +22,14 @@ export class HealthController {
   }
 
   /**
-   * Readiness: 200 when the authority's metadata and keys can be had (cached or fetched now);
-   * 503 otherwise, with the part that failed (`discovery` or `jwks`) under `error`.
+   * Readiness: 200 when the database answers and the authority's metadata and keys can be had
+   * (cached or fetched now); 503 otherwise, with the part that failed (`database`, `discovery` or
+   * `jwks`) under `error`.
    */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the authority metadata and keys can be had' })
+  @ApiOperation({ summary: 'Readiness: the database answers, the authority keys can be had' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.authority.isReady()]);
+    return this.health.check([() => this.database.isReady(), () => this.authority.isReady()]);
   }
 }

@@ -1,13 +1,10 @@
 import { Module } from '@nestjs/common';
 import { MessagesController } from './messages.controller.js';
-import { InMemoryMessagesRepository, MessagesRepository } from './messages.repository.js';
+import { MessagesRepository } from './messages.repository.js';
 import { MessagesService } from './messages.service.js';
 
 @Module({
   controllers: [MessagesController],
-  providers: [
-    MessagesService,
-    { provide: MessagesRepository, useClass: InMemoryMessagesRepository },
-  ],
+  providers: [MessagesService, MessagesRepository],
 })
 export class MessagesModule {}

@@ -1,26 +1,27 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Message } from './message.entity.js';
-import { MessagesRepository } from './messages.repository.js';
+import type { PageRequest } from './message-page.js';
+import { MessagesRepository, type MessagePage } from './messages.repository.js';
 
+/** The rules about messages; `MessagesRepository` keeps them. */
 @Injectable()
 export class MessagesService {
   constructor(private readonly repository: MessagesRepository) {}
 
-  findAll(): Promise<Message[]> {
-    return this.repository.findAll();
+  /** Newest first, one page at a time. */
+  list(page: PageRequest): Promise<MessagePage> {
+    return this.repository.list(page);
   }
 
   async findOne(id: string): Promise<Message> {
     const message = await this.repository.findById(id);
-    if (!message) throw new NotFoundException(`No message with id ${id}`);
+    if (!message) throw new NotFoundException('No message with this id');
     return message;
   }
 
-  async create(text: string, author: string): Promise<Message> {
-    const message = { id: randomUUID(), text, author, createdAt: new Date().toISOString() };
-    await this.repository.insert(message);
-    return message;
+  create(text: string, author: string): Promise<Message> {
+    return this.repository.insert({ id: randomUUID(), text, author });
   }
 
   /** Only the author may delete a message. */
@@ -29,6 +30,8 @@ export class MessagesService {
     if (message.author !== caller) {
       throw new ForbiddenException('Only the author of a message may delete it');
     }
-    await this.repository.delete(id);
+    if (!(await this.repository.delete(id))) {
+      throw new NotFoundException('No message with this id');
+    }
   }
 }

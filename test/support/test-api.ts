@@ -12,7 +12,11 @@ import {
 } from '../../src/config/http.settings.js';
 import type { LogSettings } from '../../src/config/log.settings.js';
 import { loggingParams } from '../../src/logging/logging.options.js';
+import type { DatabaseDriver } from '../../src/database/index.js';
 import type { OpenApiOptions } from '../../src/openapi/openapi.setup.js';
+import { useTestDatabase } from './test-database.js';
+
+const EMBEDDED_IN_MEMORY = { kind: 'embedded', dataDir: 'memory://' } as const;
 
 export interface StartApiOptions {
   /** Trust this authority. Default: a new one, closed with the app. */
@@ -35,6 +39,8 @@ export interface StartApiOptions {
   listen?: boolean;
   /** Wait for the authority's metadata and keys first (default true). */
   warm?: boolean;
+  /** The database. Default: the test file's shared in-memory PGlite (`test-database.ts`). */
+  database?: DatabaseDriver;
 }
 
 /**
@@ -57,15 +63,18 @@ export async function startApi(options: StartApiOptions = {}): Promise<TestApp> 
   return startTestApp({
     authority: options.authority,
     auth: options.auth,
-    module: (auth) => AppModule.forRoot({ http, log, auth }),
+    // The database settings are moot: `useTestDatabase` replaces the driver they would make.
+    module: (auth) => AppModule.forRoot({ http, log, auth, database: EMBEDDED_IN_MEMORY }),
     httpAdapter: await createHttpAdapter(http),
     setup: (app) => configureApp(app, { openApi: options.openApi }),
-    override: logs
-      ? (builder) =>
-          builder
+    override: (builder) => {
+      const withDatabase = useTestDatabase(builder, options.database);
+      return logs
+        ? withDatabase
             .overrideProvider(PARAMS_PROVIDER_TOKEN)
             .useValue(loggingParams(log, { write: (line: string) => logs(line) }))
-      : undefined,
+        : withDatabase;
+    },
     logger: options.logger,
     listen: options.listen,
     warm: options.warm,

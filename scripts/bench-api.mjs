@@ -32,6 +32,8 @@ export async function startApiProcess({ adapter, env, cwd, extraNodeArgs = [] })
       NODE_ENV: 'production',
       HTTP_ADAPTER: adapter,
       PORT: String(port),
+      // An embedded database in memory: the bench measures authentication, never ./data.
+      DATA_DIR: 'memory://',
       ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],

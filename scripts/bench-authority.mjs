@@ -62,7 +62,7 @@ export class BenchAuthority {
     }
   }
 
-  /** A valid access token for GET /api/messages, good for an hour. */
+  /** A valid access token (scope messages:read), good for an hour. */
   mint(alg = 'RS256', key = this.keys[alg]) {
     const now = Math.floor(Date.now() / 1000);
     const claims = {

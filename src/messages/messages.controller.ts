@@ -78,10 +78,10 @@ export class MessagesController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Delete your message' })
+  @ApiOperation({ summary: 'Delete a message (its author, or a messages.moderator)' })
   @HttpCode(204)
   @Scopes('messages:write')
   remove(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<void> {
-    return this.messages.remove(id, caller.sub);
+    return this.messages.remove(id, caller);
   }
 }

@@ -104,7 +104,7 @@ export const AuthMessages = {
     claim: (name: string, values: readonly unknown[]) =>
       values.length === 0
         ? `the claim ${name}`
-        : `the claim ${name} with the value ${values.map((v) => JSON.stringify(v)).join(' or ')}`,
+        : `the claim ${name} with the value ${values.map(String).join(' or ')}`,
     assertion: () => 'a condition of the app',
     both: (parts: readonly string[]) => parts.join(' and '),
     either: (alternatives: readonly string[]) => alternatives.join(', or '),

@@ -88,7 +88,7 @@ describe('the policy builder', () => {
       ]),
     );
     expect(p.requires).toBe(
-      'the scope a and one of the roles x y and the claim tid with the value "t1" or "t2" and ' +
+      'the scope a and one of the roles x y and the claim tid with the value t1 or t2 and ' +
         "the message's author",
     );
   });

@@ -4,6 +4,7 @@ import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/cor
 import {
   ApiExtension,
   ApiForbiddenResponse,
+  ApiResponse,
   ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
   DECORATORS,
@@ -70,13 +71,14 @@ function documentAnswers(route: RouteAuth, target: object, name: string, handler
   ApiServiceUnavailableResponse({
     description: "The authority's keys cannot be had now; retry after Retry-After",
   })(target, name, descriptor);
-  const responses = Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) as
-    Record<string, { description?: string } | undefined> | undefined;
-  const causes = [forbiddenDescription(route), responses?.['403']?.description];
-  const description = causes.filter((c): c is string => typeof c === 'string').join('; or ');
-  if (route.scopes || route.roles || route.policies) {
-    ApiForbiddenResponse({ description })(target, name, descriptor);
-  }
+  const causes = forbiddenDescription(route);
+  if (!causes) return;
+  // Swagger joins two descriptions of one status; the guards' causes come first.
+  const { '403': own, ...others } = (Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) ??
+    {}) as Record<string, object | undefined>;
+  Reflect.defineMetadata(DECORATORS.API_RESPONSE, others, handler);
+  ApiForbiddenResponse({ description: causes })(target, name, descriptor);
+  if (own) ApiResponse({ ...own, status: 403 })(target, name, descriptor);
 }
 
 /** `x-roles` and `x-policies` (each with what it requires) beside the security requirement. */

@@ -9,7 +9,7 @@ import {
   forbiddenError,
   type AuthorizationDecision,
 } from './core/authorization-decision.js';
-import type { PolicyDefinition } from './core/authorization-policy.js';
+import { isPolicyWithRequirements, type PolicyDefinition } from './core/authorization-policy.js';
 import { MissingCredentialsError } from './core/bearer-errors.js';
 import type { Principal } from './core/principal.js';
 import type { RouteAuth } from './route-auth-metadata.js';
@@ -49,6 +49,12 @@ export class AuthorizationService {
     // A registered policy says which resources it expects; the caller picked it by name.
     const found =
       typeof policy === 'string' ? (this.policy(policy) as PolicyDefinition<R>) : policy;
+    // A policy that requires nothing would allow anyone: a mistake, never a decision.
+    if (!isPolicyWithRequirements(found)) {
+      throw new TypeError(
+        'authorize needs a registered name or a policy() that requires something',
+      );
+    }
     return this.reported(await decidePolicy(name, found, { principal, resource }));
   }
 

@@ -16,7 +16,7 @@ export default async function prepare() {
   const dir = preparedDataDir();
   if (existsSync(join(dir, 'PG_VERSION'))) return;
   const partial = `${dir}.${process.pid}`;
-  // PGlite makes only the last folder; after `npm ci`, node_modules/.cache is not there yet.
+  // After `npm ci` there is no node_modules/.cache yet, and PGlite makes one level only.
   mkdirSync(dirname(partial), { recursive: true });
   const database = await PGlite.create({ dataDir: partial });
   await database.close();

@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/index.js';
 import { HealthModule } from './health/health.module.js';
 import { loggingParams } from './logging/logging.options.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { MESSAGES_POLICIES } from './messages/messages.policies.js';
 import { ProfileModule } from './profile/profile.module.js';
 
 /** Each part reads its own part of the settings through `ConfigService`. */
@@ -38,7 +39,10 @@ export class AppModule {
         }),
         AuthModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: SettingsService) => config.get('auth', { infer: true }),
+          useFactory: (config: SettingsService) => ({
+            ...config.get('auth', { infer: true }),
+            policies: MESSAGES_POLICIES,
+          }),
         }),
         DatabaseModule.forRoot(settings.database),
         HealthModule,

@@ -3,7 +3,7 @@ import { Controller, Get, Global, Module, type INestApplication } from '@nestjs/
 import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { AUTH_OBSERVER, AuthModule, Scopes, type AuthObserver } from '../src/auth/index.js';
+import { AUTH_OBSERVER, AuthModule, Roles, Scopes, type AuthObserver } from '../src/auth/index.js';
 import { TestAuthority } from '../src/auth/testing/index.js';
 
 @Controller('things')
@@ -12,6 +12,13 @@ class ThingsController {
   @Get()
   list() {
     return ['a'];
+  }
+
+  @Scopes('things:read')
+  @Roles('things.admin')
+  @Get('admin')
+  admin() {
+    return 'admin';
   }
 }
 
@@ -24,6 +31,9 @@ class RecordingObserver implements AuthObserver {
   refused(reason: string, status: number) {
     this.calls.push(['refused', reason, status]);
   }
+  authorized(result: string, requirement: string) {
+    this.calls.push(['authorized', result, requirement]);
+  }
   keySetFetched(outcome: string) {
     this.calls.push(['keySetFetched', outcome]);
   }
@@ -35,7 +45,10 @@ const observer = new RecordingObserver();
 @Module({ providers: [{ provide: AUTH_OBSERVER, useValue: observer }], exports: [AUTH_OBSERVER] })
 class MetricsModule {}
 
-/** An app's `AuthObserver` sees authentications (cached or not), refusals and key set fetches. */
+/**
+ * An app's `AuthObserver` sees authentications (cached or not), authorization decisions by kind of
+ * requirement, refusals and key set fetches.
+ */
 describe('AUTH_OBSERVER', () => {
   let authority: TestAuthority;
   let app: INestApplication;
@@ -67,14 +80,23 @@ describe('AUTH_OBSERVER', () => {
     expect((await get(`Bearer ${authority.bad.expired()}`)).status).toBe(401);
     expect((await get()).status).toBe(401);
     expect((await get(`Bearer ${authority.mint({ scope: 'other' })}`)).status).toBe(403);
+    const admin = request(server).get('/things/admin').set('Authorization', `Bearer ${token}`);
+    expect((await admin).status).toBe(403);
 
     expect(observer.calls.filter((c) => c[0] !== 'keySetFetched')).toEqual([
       ['authenticated', false],
+      ['authorized', 'allowed', 'scope'],
       ['authenticated', true],
+      ['authorized', 'allowed', 'scope'],
       ['refused', 'expired', 401],
       ['refused', 'missing_credentials', 401],
       ['authenticated', false],
+      ['authorized', 'forbidden', 'scope'],
       ['refused', 'insufficient_scope', 403],
+      ['authenticated', true],
+      ['authorized', 'allowed', 'scope'],
+      ['authorized', 'forbidden', 'role'],
+      ['refused', 'missing_role', 403],
     ]);
     expect(observer.calls).toContainEqual(['keySetFetched', 'success']);
   });

@@ -84,6 +84,7 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])(
       expect(res.body).toEqual({
         sub: authority.clientId,
         scopes: ['messages:read', 'messages:write'],
+        roles: [],
         issuer: authority.issuer,
         clientId: authority.clientId,
         expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),

@@ -133,14 +133,16 @@ describe.each(cases)('messages on %s with %s', (adapter, _database, create) => {
     expect((await get(`/api/messages/${(res.body as Message).id}`)).body).toMatchObject({ text });
   });
 
-  it('lets only the author delete a message', async () => {
+  it('lets only the author delete a message (or a moderator: moderation.e2e-spec.ts)', async () => {
     const { id } = (await post('mine')).body as Message;
     const byBob = await del(`/api/messages/${id}`, 'bob');
-    expect(byBob.status).toBe(403);
+    expect(byBob).toBeForbidden('messages.delete');
     expect(byBob.body).toEqual({
       statusCode: 403,
       error: 'Forbidden',
-      message: 'Only the author of a message may delete it',
+      message:
+        "The policy messages.delete is not met: it requires the message's author, or the role " +
+        'messages.moderator',
     });
     expect((await del(`/api/messages/${id}`)).status).toBe(204);
     expect((await get(`/api/messages/${id}`)).status).toBe(404);

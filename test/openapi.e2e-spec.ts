@@ -6,7 +6,17 @@ import { Test } from '@nestjs/testing';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { AnyScope, AuthModule, Public, RouteAuthMetadata, Scopes } from '../src/auth/index.js';
+import {
+  AnyRole,
+  AnyScope,
+  AuthModule,
+  Policy,
+  Public,
+  Roles,
+  RouteAuthMetadata,
+  Scopes,
+  policy,
+} from '../src/auth/index.js';
 import { TestAuthority } from '../src/auth/testing/index.js';
 import { setupOpenApi } from '../src/openapi/openapi.setup.js';
 import { startApi } from './support/test-api.js';
@@ -14,8 +24,11 @@ import { startApi } from './support/test-api.js';
 type Requirement = Record<string, string[]>;
 interface Operation {
   operationId: string;
+  summary?: string;
   security?: Requirement[];
-  responses: Record<string, unknown>;
+  responses: Record<string, { description?: string }>;
+  'x-roles'?: unknown;
+  'x-policies'?: unknown;
 }
 interface DocumentedRoute {
   method: string;
@@ -193,6 +206,16 @@ describe('OpenAPI document of the app (/docs, /docs-json)', () => {
     });
   });
 
+  it('documents the delete rule on the loaded message beside the scope', () => {
+    const remove = operations(document).find(
+      (r) => r.method === 'delete' && r.path === '/api/messages/no-such-id',
+    )!.operation;
+    expect(remove.responses['403'].description?.split(/; or |\n\n/)).toEqual([
+      expect.stringMatching(/^insufficient_scope: /),
+      'Forbidden, no challenge: policy messages.delete not met',
+    ]);
+  });
+
   checkDocumentAgainstGuards(
     () => ({ app, server, document }),
     () => authority,
@@ -350,4 +373,108 @@ describe('OpenAPI for class + handler @Scopes, @AnyScope groups and @Public hand
     () => ({ app, server, document }),
     () => authority,
   );
+});
+
+const POLICIES = {
+  'reports.export': policy().requireAnyRole('auditor', 'admin').requireClaim('tid', 't1'),
+  mfa: policy().requireClaim('amr', 'mfa'),
+};
+
+@Roles('staff')
+@Controller('reports')
+class RolesFixtureController {
+  @Get()
+  list() {
+    return [];
+  }
+
+  @Get('export')
+  @Scopes('reports:read')
+  @AnyRole('auditor', 'admin')
+  @Policy('reports.export')
+  @Policy('mfa')
+  export() {
+    return [];
+  }
+}
+
+@Controller('policy-only')
+class PolicyOnlyController {
+  @Get()
+  @Policy('mfa')
+  get() {
+    return {};
+  }
+}
+
+describe('OpenAPI for @Roles, @AnyRole and @Policy', () => {
+  let authority: TestAuthority;
+  let app: INestApplication;
+  let server: Server;
+  let document: OpenAPIObject;
+  const operation = (id: string) =>
+    operations(document).find((r) => r.operation.operationId === id)!.operation;
+
+  beforeAll(async () => {
+    authority = await TestAuthority.start();
+    const moduleRef = await Test.createTestingModule({
+      imports: [AuthModule.forRoot({ ...authority.moduleOptions, policies: POLICIES })],
+      controllers: [RolesFixtureController, PolicyOnlyController],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    document = setupOpenApi(app);
+    await app.init();
+    server = app.getHttpServer() as Server;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await authority?.close();
+  });
+
+  it('lists each route roles (x-roles) and policies with what they require (x-policies)', () => {
+    const routes = app.get(RouteAuthMetadata);
+    const handler = Object.getOwnPropertyDescriptor(RolesFixtureController.prototype, 'export')
+      ?.value as () => unknown;
+    const enforced = routes.forRoute(RolesFixtureController, handler);
+    expect(operation('RolesFixtureController_export')['x-roles']).toEqual({
+      all: enforced.roles?.all,
+      anyOf: enforced.roles?.anyOf,
+    });
+    expect(operation('RolesFixtureController_export')['x-roles']).toEqual({
+      all: ['staff'],
+      anyOf: [['auditor', 'admin']],
+    });
+    expect(operation('RolesFixtureController_export')['x-policies']).toEqual([
+      { name: 'reports.export', requires: POLICIES['reports.export'].requires },
+      { name: 'mfa', requires: 'the claim amr with the value mfa' },
+    ]);
+    expect(operation('RolesFixtureController_list')['x-policies']).toBeUndefined();
+    expect(operation('PolicyOnlyController_get')['x-roles']).toBeUndefined();
+  });
+
+  it('says what each operation needs in its summary', () => {
+    expect(operation('RolesFixtureController_list').summary).toBe('Needs role staff');
+    expect(operation('RolesFixtureController_export').summary).toBe(
+      'Needs scope reports:read · role staff + (auditor or admin) · policy reports.export + mfa',
+    );
+    expect(operation('PolicyOnlyController_get').summary).toBe('Needs policy mfa');
+  });
+
+  it('documents the plain 403 of a role or a policy', () => {
+    expect(operation('RolesFixtureController_list').responses['403'].description).toMatch(
+      /^Forbidden, no challenge: the token lacks a role that x-roles lists$/,
+    );
+    expect(operation('PolicyOnlyController_get').responses['403'].description).toMatch(
+      /x-policies/,
+    );
+  });
+
+  it('lets a token through exactly when it holds the documented roles', async () => {
+    const call = (roles: string[]) =>
+      request(server)
+        .get('/reports')
+        .set('Authorization', `Bearer ${authority.mint({ roles })}`);
+    expect((await call(['staff'])).status).toBe(200);
+    expect(await call(['auditor'])).toBeForbidden('staff');
+  });
 });

@@ -1,3 +1,4 @@
+import type { AuthorizationRequirement } from './core/authorization-decision.js';
 import type { RejectionReason } from './core/bearer-errors.js';
 
 /**
@@ -16,6 +17,11 @@ export interface AuthObserver {
   authenticated?(cached: boolean): void;
   /** A request was refused, with the reason code its log line carries. */
   refused?(reason: RejectionReason, status: number): void;
+  /**
+   * A route's scopes, roles or policy, or an `AuthorizationService` call, was decided: one call per
+   * kind of requirement checked.
+   */
+  authorized?(result: 'allowed' | 'forbidden', requirement: AuthorizationRequirement): void;
   /** The authority's key set was fetched: `success`, or `failure` (down, garbage, no usable key). */
   keySetFetched?(outcome: 'success' | 'failure'): void;
 }

@@ -1,3 +1,5 @@
+import type { PolicyDefinition } from './core/authorization-policy.js';
+
 /**
  * Options of `AuthModule`, named after ASP.NET Core's `JwtBearerOptions` so a team that knows
  * `AddJwtBearer(o => { o.Authority = ...; o.Audience = ...; })` knows these.
@@ -35,11 +37,25 @@ export interface AuthModuleOptions {
    * on every request. `0` disables the cache. Default `2000` (about 0.7 KB per entry).
    */
   tokenCacheSize?: number;
+  /**
+   * Where the caller's roles are read (`RoleClaimType`): a claim name or a dotted path, e.g.
+   * `groups` (Okta), `realm_access.roles` (Keycloak), `permissions` (Auth0 RBAC). A claim named
+   * exactly so wins over the path. Default `roles` (Entra). See docs/authorization.md.
+   */
+  rolesClaim?: string;
+  /**
+   * Named policies for `@Policy(name)` and `AuthorizationService` (`AddAuthorization`), built
+   * with `policy()`. Default: none.
+   * @example { 'reports.export': policy().requireScopes('reports:read').requireAnyRole('auditor') }
+   */
+  policies?: Readonly<Record<string, PolicyDefinition<never>>>;
 }
 
 export type ResolvedAuthOptions = Required<
-  Omit<AuthModuleOptions, 'metadataAddress' | 'audience'>
+  Omit<AuthModuleOptions, 'metadataAddress' | 'audience' | 'policies'>
 > & {
   audience: readonly string[];
   metadataAddress?: string;
+  /** The registered policies, by name. */
+  policies: ReadonlyMap<string, PolicyDefinition<never>>;
 };

@@ -1,7 +1,10 @@
 import { ASYMMETRIC_ALGORITHMS } from './auth.constants.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.interface.js';
 import type { TokenPolicy } from './core/token-policy.js';
+import { isPolicyWithRequirements, type PolicyDefinition } from './core/authorization-policy.js';
 import { DEFAULT_MAX_TOKEN_LENGTH } from './core/bearer-token.js';
+import { claimPath } from './core/claim-path.js';
+import { DEFAULT_ROLES_CLAIM } from './core/roles.js';
 import { DEFAULT_TOKEN_CACHE_SIZE } from './core/verified-token-cache.js';
 import { metadataUrls } from './keys/discovery.js';
 import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
@@ -55,9 +58,40 @@ function checkUrl(
   }
 }
 
+/** One claim, named or by dotted path; a list, or an empty segment, can only be a mistake. */
+function resolveRolesClaim(value: string | undefined): string {
+  const name = value?.trim() || DEFAULT_ROLES_CLAIM;
+  if (/[\s,]/.test(name) || name.split('.').includes('')) {
+    throw new AuthConfigurationError(
+      'rolesClaim',
+      `${name} is not one claim: give a name (groups) or a dotted path (realm_access.roles)`,
+    );
+  }
+  return name;
+}
+
+/** The policies by name; each must be built with `policy()` and require something. */
+function resolvePolicies(
+  policies: AuthModuleOptions['policies'] = {},
+): ReadonlyMap<string, PolicyDefinition<never>> {
+  const byName = new Map<string, PolicyDefinition<never>>();
+  for (const [name, value] of Object.entries(policies)) {
+    if (name.trim() === '') throw new AuthConfigurationError('policies', 'a policy has no name');
+    if (!isPolicyWithRequirements(value)) {
+      throw new AuthConfigurationError(
+        'policies',
+        `${name} is not a policy built with policy(), or requires nothing`,
+      );
+    }
+    byName.set(name, value);
+  }
+  return byName;
+}
+
 /**
  * Fills in defaults and refuses what cannot be right: no audience, an authority that is not an
- * absolute URL, `http:` while HTTPS metadata is required, an unknown or symmetric algorithm.
+ * absolute URL, `http:` while HTTPS metadata is required, an unknown or symmetric algorithm, a
+ * roles claim that is a list, a policy not built with `policy()`.
  */
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
   const requireHttpsMetadata = options.requireHttpsMetadata ?? true;
@@ -110,6 +144,8 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     maxTokenLength: options.maxTokenLength ?? DEFAULT_MAX_TOKEN_LENGTH,
     fetchTimeoutMs: options.fetchTimeoutMs ?? DEFAULT_FETCH_LIMITS.timeoutMs,
     tokenCacheSize,
+    rolesClaim: resolveRolesClaim(options.rolesClaim),
+    policies: resolvePolicies(options.policies),
   };
 }
 
@@ -121,6 +157,7 @@ export function toTokenPolicy(options: ResolvedAuthOptions): TokenPolicy {
     algorithms: options.algorithms,
     clockSkewSeconds: options.clockSkew,
     requireAtJwt: options.requireAccessTokenType,
+    rolesClaim: claimPath(options.rolesClaim),
   };
 }
 

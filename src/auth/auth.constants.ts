@@ -1,6 +1,8 @@
 /** Metadata keys, namespaced like nestjs/throttler's. */
 export const IS_PUBLIC_KEY = 'AUTH:PUBLIC';
 export const SCOPES_KEY = 'AUTH:SCOPES';
+export const ROLES_KEY = 'AUTH:ROLES';
+export const POLICIES_KEY = 'AUTH:POLICIES';
 
 /**
  * The module's one options token: its options checked and with defaults filled in

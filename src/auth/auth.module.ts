@@ -24,6 +24,8 @@ import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { AuthorityClient } from './keys/authority-client.js';
 import type { KeyStoreOptions } from './keys/jwks-key-store.js';
 import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
+import { AuthorizationGuard } from './authorization.guard.js';
+import { AuthorizationService } from './authorization.service.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 import { RouteRulesCheck } from './route-rules.check.js';
 import { ScopesGuard } from './scopes.guard.js';
@@ -49,8 +51,9 @@ export function createAuthorityClient(
 
 /**
  * Protects every route of the app with OAuth 2.0 access tokens, the way ASP.NET Core's
- * `AddJwtBearer` does, and registers what that takes: the `jwt` Passport strategy, `JwtAuthGuard`
- * and `ScopesGuard` as global guards (in that order), and `BearerChallengeFilter`.
+ * `AddJwtBearer` does, and registers what that takes: the `jwt` Passport strategy, `JwtAuthGuard`,
+ * `ScopesGuard` and `AuthorizationGuard` (roles and policies) as global guards (in that order),
+ * `AuthorizationService`, and `BearerChallengeFilter`.
  *
  * ```ts
  * AuthModule.forRoot({ authority: 'https://dev-123.okta.com/oauth2/default', audience: 'api://default' })
@@ -58,7 +61,8 @@ export function createAuthorityClient(
  * ```
  * Options are checked when the module is built (`forRoot` at once, `forRootAsync` when its factory
  * answers): a configuration that cannot be right throws `AuthConfigurationError` and never boots.
- * The module is global, so any module can inject `AuthorityClient` (readiness does).
+ * The module is global, so any module can inject `AuthorityClient` (readiness does) and
+ * `AuthorizationService`.
  */
 @Global()
 @Module({
@@ -81,12 +85,14 @@ export function createAuthorityClient(
     },
     RouteAuthMetadata,
     RouteRulesCheck,
+    AuthorizationService,
     JwtBearerStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
+    { provide: APP_GUARD, useClass: AuthorizationGuard },
     { provide: APP_FILTER, useClass: BearerChallengeFilter },
   ],
-  exports: [AuthorityClient, RouteAuthMetadata, TOKEN_POLICY, AUTH_OPTIONS],
+  exports: [AuthorityClient, AuthorizationService, RouteAuthMetadata, TOKEN_POLICY, AUTH_OPTIONS],
 })
 export class AuthModule extends ConfigurableAuthModule implements OnApplicationBootstrap {
   constructor(@Inject(AuthorityClient) private readonly authority: AuthorityClient) {

@@ -11,7 +11,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AUTH_OPTIONS } from './auth.constants.js';
 import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import type { ResolvedAuthOptions } from './auth-options.interface.js';
-import { BearerError } from './core/bearer-errors.js';
+import { BearerError, ForbiddenError } from './core/bearer-errors.js';
 import { RefusalLogLimiter } from './core/refusal-log-limiter.js';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -85,7 +85,8 @@ export class BearerChallengeFilter implements ExceptionFilter<BearerError>, OnMo
 
   private log(error: BearerError): void {
     const line = {
-      msg: 'token rejected',
+      // A role or a policy turns down a caller whose token was accepted.
+      msg: error instanceof ForbiddenError ? 'access denied' : 'token rejected',
       reason: error.reason,
       status: error.status,
       description: error.message,

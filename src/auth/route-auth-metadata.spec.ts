@@ -1,7 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { policy } from './core/authorization-policy.js';
+import { Policy } from './policy.decorator.js';
 import { Public } from './public.decorator.js';
+import { AnyRole, Roles } from './roles.decorator.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 import { RouteRulesError } from './route-rules.error.js';
 import { AnyScope, Scopes } from './scopes.decorator.js';
@@ -54,6 +57,37 @@ class BaseWithPublicHandler {
 @Scopes('x:read')
 class ScopedChildOfPublicHandler extends BaseWithPublicHandler {}
 
+@Roles('auditor')
+@Policy('tenant')
+class AuditController {
+  @Roles('admin')
+  @AnyRole('eu', 'us')
+  @Policy('mfa')
+  @Policy('tenant')
+  purge(): void {}
+}
+class OpenWithRoles {
+  @Public()
+  @AnyRole('admin')
+  open(): void {}
+}
+@Public()
+class OpenWithPolicy {
+  @Policy('tenant')
+  open(): void {}
+}
+class UnknownPolicy {
+  @Policy('tennant')
+  typo(): void {}
+}
+
+const registered = {
+  policies: new Map([
+    ['tenant', policy().requireClaim('tid')],
+    ['mfa', policy().requireClaim('amr', 'mfa')],
+  ]),
+};
+
 describe('RouteAuthMetadata', () => {
   it('adds class and handler scopes up', () => {
     expect(new RouteAuthMetadata(new Reflector()).of(routeOf(ControllerC, 'write'))).toEqual({
@@ -95,6 +129,39 @@ describe('RouteAuthMetadata', () => {
       expect(read).toThrow(`${controller.name}.${method} is @Public() and also requires scopes`);
     },
   );
+
+  it('adds class and handler roles up, and lists policies once, the class first', () => {
+    const route = new RouteAuthMetadata(new Reflector(), registered).of(
+      routeOf(AuditController, 'purge'),
+    );
+    expect(route).toEqual({
+      isPublic: false,
+      roles: { all: ['auditor', 'admin'], anyOf: [['eu', 'us']] },
+      policies: ['tenant', 'mfa'],
+    });
+  });
+
+  it.each([
+    ['@Public() and @AnyRole on one handler', OpenWithRoles, 'requires roles'],
+    ['a public controller and a @Policy handler', OpenWithPolicy, 'requires a policy'],
+  ])('refuses %s, naming the route', (_name, controller, what) => {
+    const read = () =>
+      new RouteAuthMetadata(new Reflector(), registered).of(routeOf(controller, 'open'));
+    expect(read).toThrow(RouteRulesError);
+    expect(read).toThrow(`${controller.name}.open is @Public() and also ${what}`);
+  });
+
+  it('refuses a policy name that is not registered, naming the route and the known ones', () => {
+    const read = () =>
+      new RouteAuthMetadata(new Reflector(), registered).of(routeOf(UnknownPolicy, 'typo'));
+    expect(read).toThrow(RouteRulesError);
+    expect(read).toThrow(
+      'UnknownPolicy.typo requires the policy tennant, which is not registered: add it to ' +
+        'AuthModule.forRoot({ policies }) (registered: tenant, mfa)',
+    );
+    const none = () => new RouteAuthMetadata(new Reflector()).of(routeOf(UnknownPolicy, 'typo'));
+    expect(none).toThrow('(registered: none)');
+  });
 
   it('leaves the public base class itself public', () => {
     const routes = new RouteAuthMetadata(new Reflector());

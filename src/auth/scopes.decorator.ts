@@ -1,13 +1,8 @@
 import { SCOPES_KEY } from './auth.constants.js';
-import { mergeRequirements, type ScopeRequirement } from './core/scopes.js';
+import type { ScopeRequirement } from './core/scopes.js';
+import { addRequirement } from './requirement.decorator.js';
 
-function requireScopes(requirement: ScopeRequirement): ClassDecorator & MethodDecorator {
-  return (target: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    const holder = (descriptor?.value as object | undefined) ?? target;
-    const current = Reflect.getMetadata(SCOPES_KEY, holder) as ScopeRequirement | undefined;
-    Reflect.defineMetadata(SCOPES_KEY, mergeRequirements(current, requirement), holder);
-  };
-}
+const requireScopes = (requirement: ScopeRequirement) => addRequirement(SCOPES_KEY, requirement);
 
 /**
  * Requires **all** of these scopes (from the token's `scope` or `scp`, matched exactly). On a

@@ -1,4 +1,11 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import type { AuthRequest } from './auth-request.js';
 import { AuthMessages } from './core/auth-messages.js';
 import { InsufficientScopeError } from './core/bearer-errors.js';
@@ -12,13 +19,17 @@ import { RouteAuthMetadata } from './route-auth-metadata.js';
  */
 @Injectable()
 export class ScopesGuard implements CanActivate {
-  constructor(private readonly routes: RouteAuthMetadata) {}
+  constructor(
+    private readonly routes: RouteAuthMetadata,
+    @Optional() @Inject(AUTH_OBSERVER) private readonly observer?: AuthObserver,
+  ) {}
 
   canActivate(context: ExecutionContext): boolean {
     const { isPublic, scopes } = this.routes.of(context);
     if (isPublic || !scopes) return true;
     const principal = context.switchToHttp().getRequest<AuthRequest>().user;
     const verdict = checkScopes(new Set(principal?.scopes), scopes);
+    this.observer?.authorized?.(verdict.ok ? 'allowed' : 'forbidden', 'scope');
     if (verdict.ok) return true;
     const text =
       verdict.missing.length > 0

@@ -14,6 +14,7 @@ export const AUTH_ENV: { readonly [O in keyof AuthModuleOptions]?: string } = {
   requireAccessTokenType: 'AUTH_REQUIRE_ACCESS_TOKEN_TYPE',
   maxTokenLength: 'AUTH_MAX_TOKEN_LENGTH',
   tokenCacheSize: 'AUTH_TOKEN_CACHE_SIZE',
+  rolesClaim: 'AUTH_ROLES_CLAIM',
 };
 
 /** The variable that sets an option (the option's own name when no variable does). */
@@ -59,5 +60,6 @@ export function authOptionsFromEnv(env: Env): AuthModuleOptions {
     requireAccessTokenType: bool(env, 'requireAccessTokenType'),
     maxTokenLength: int(env, 'maxTokenLength'),
     tokenCacheSize: int(env, 'tokenCacheSize'),
+    rolesClaim: text('rolesClaim'),
   };
 }

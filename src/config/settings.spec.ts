@@ -47,6 +47,7 @@ describe('settings from the environment', () => {
         AUTH_REQUIRE_ACCESS_TOKEN_TYPE: 'true',
         AUTH_MAX_TOKEN_LENGTH: '4096',
         AUTH_TOKEN_CACHE_SIZE: '0',
+        AUTH_ROLES_CLAIM: ' realm_access.roles ',
       }).auth,
     ).toEqual({
       authority: 'https://idp.example.com/',
@@ -59,7 +60,15 @@ describe('settings from the environment', () => {
       requireAccessTokenType: true,
       maxTokenLength: 4096,
       tokenCacheSize: 0,
+      rolesClaim: 'realm_access.roles',
     });
+  });
+
+  it('reads roles from the roles claim unless AUTH_ROLES_CLAIM names another', () => {
+    expect(resolveAuthOptions(settings({}).auth).rolesClaim).toBe('roles');
+    expect(resolveAuthOptions(settings({ AUTH_ROLES_CLAIM: ' ' }).auth).rolesClaim).toBe('roles');
+    const namespaced = settings({ AUTH_ROLES_CLAIM: 'https://example.com/roles' }).auth;
+    expect(resolveAuthOptions(namespaced).rolesClaim).toBe('https://example.com/roles');
   });
 
   it('logs pretty on a terminal outside production, JSON in production', () => {
@@ -132,6 +141,16 @@ describe('a setting that cannot be right is refused, naming the variable', () =>
     ],
     ['no audience', { AUTH_AUDIENCE: '' }, 'AUTH_AUDIENCE: is required'],
     ['an audience of commas', { AUTH_AUDIENCE: ' , ' }, 'AUTH_AUDIENCE: is required'],
+    [
+      'a list of roles claims',
+      { AUTH_ROLES_CLAIM: 'roles,groups' },
+      'AUTH_ROLES_CLAIM: roles,groups is not one claim: give a name (groups) or a dotted path',
+    ],
+    [
+      'a roles path with an empty segment',
+      { AUTH_ROLES_CLAIM: 'realm_access..roles' },
+      'AUTH_ROLES_CLAIM: realm_access..roles is not one claim',
+    ],
     ['HS256', { AUTH_ALGORITHMS: 'RS256,HS256' }, 'AUTH_ALGORITHMS: HS256 is not accepted'],
     ['none', { AUTH_ALGORITHMS: 'none' }, 'AUTH_ALGORITHMS: none is not accepted'],
     [

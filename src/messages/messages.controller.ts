@@ -11,7 +11,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
 import { CurrentPrincipal, Scopes, type Principal } from '../auth/index.js';
 import { CreateMessageDto } from './dto/create-message.dto.js';
 import type { Message } from './message.entity.js';
@@ -78,10 +78,11 @@ export class MessagesController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Delete your message' })
+  @ApiOperation({ summary: 'Delete a message (its author, or a messages.moderator)' })
+  @ApiForbiddenResponse({ description: 'Forbidden, no challenge: policy messages.delete not met' })
   @HttpCode(204)
   @Scopes('messages:write')
   remove(@Param('id') id: string, @CurrentPrincipal() caller: Principal): Promise<void> {
-    return this.messages.remove(id, caller.sub);
+    return this.messages.remove(id, caller);
   }
 }

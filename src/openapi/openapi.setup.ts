@@ -2,7 +2,9 @@ import type { INestApplication, Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, ModulesContainer } from '@nestjs/core';
 import {
+  ApiExtension,
   ApiForbiddenResponse,
+  ApiResponse,
   ApiServiceUnavailableResponse,
   ApiUnauthorizedResponse,
   DECORATORS,
@@ -14,11 +16,18 @@ import {
   AUTH_OPTIONS,
   RouteAuthMetadata,
   discoveryUrl,
+  type NameRequirement,
   type ResolvedAuthOptions,
   type RouteAuth,
 } from '../auth/index.js';
 import { serveSwaggerUi } from './swagger-ui.js';
-import { SECURITY_SCHEME, describeRequirements, securityRequirements } from './route-security.js';
+import {
+  SECURITY_SCHEME,
+  describeRequirements,
+  describeRoles,
+  forbiddenDescription,
+  securityRequirements,
+} from './route-security.js';
 
 export const DOCS_PATH = 'docs';
 export const DOCS_JSON_PATH = 'docs-json';
@@ -48,7 +57,10 @@ function routeHandlers(
   });
 }
 
-/** The answers a protected route can give besides its own, as the guards give them. */
+/**
+ * The answers a protected route can give besides its own, as the guards give them. A 403 the
+ * controller documents itself (a check on the loaded resource) is kept, after the guards' causes.
+ */
 function documentAnswers(route: RouteAuth, target: object, name: string, handler: RouteHandler) {
   const descriptor = { value: handler };
   ApiUnauthorizedResponse({ description: 'No valid access token (RFC 6750 challenge)' })(
@@ -59,10 +71,33 @@ function documentAnswers(route: RouteAuth, target: object, name: string, handler
   ApiServiceUnavailableResponse({
     description: "The authority's keys cannot be had now; retry after Retry-After",
   })(target, name, descriptor);
-  if (route.scopes) {
-    ApiForbiddenResponse({
-      description: 'insufficient_scope: the token lacks a scope the security requirement lists',
-    })(target, name, descriptor);
+  const causes = forbiddenDescription(route);
+  if (!causes) return;
+  // Swagger joins two descriptions of one status; the guards' causes come first.
+  const { '403': own, ...others } = (Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) ??
+    {}) as Record<string, object | undefined>;
+  Reflect.defineMetadata(DECORATORS.API_RESPONSE, others, handler);
+  ApiForbiddenResponse({ description: causes })(target, name, descriptor);
+  if (own) ApiResponse({ ...own, status: 403 })(target, name, descriptor);
+}
+
+/** `x-roles` and `x-policies` (each with what it requires) beside the security requirement. */
+function documentRules(
+  route: RouteAuth,
+  policies: ResolvedAuthOptions['policies'],
+  handler: RouteHandler,
+) {
+  const descriptor = { value: handler };
+  if (route.roles) {
+    const { all, anyOf } = route.roles;
+    ApiExtension('x-roles', { all, anyOf })(handler, handler.name, descriptor);
+  }
+  if (route.policies) {
+    const described = route.policies.map((name) => ({
+      name,
+      requires: policies.get(name)?.requires,
+    }));
+    ApiExtension('x-policies', described)(handler, handler.name, descriptor);
   }
 }
 
@@ -76,6 +111,7 @@ function documentAnswers(route: RouteAuth, target: object, name: string, handler
  */
 function withRouteSecurity<T>(app: INestApplication, build: () => T): T {
   const routes = app.get(RouteAuthMetadata);
+  const { policies } = app.get<ResolvedAuthOptions>(AUTH_OPTIONS);
   const restore: (() => void)[] = [];
   for (const { controller, handler, name } of routeHandlers(app)) {
     const route = routes.forRoute(controller, handler);
@@ -90,6 +126,7 @@ function withRouteSecurity<T>(app: INestApplication, build: () => T): T {
     }
     Reflect.defineMetadata(DECORATORS.API_SECURITY, securityRequirements(route), standIn);
     if (!route.isPublic) documentAnswers(route, prototype, name, standIn);
+    documentRules(route, policies, standIn);
     Object.defineProperty(prototype, name, { value: standIn, configurable: true, writable: true });
     restore.push(() =>
       own ? Object.defineProperty(prototype, name, own) : delete prototype[name],
@@ -123,6 +160,26 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   return document;
 }
 
+type DocumentedOperation = NonNullable<OpenAPIObject['paths'][string]['get']> & {
+  'x-roles'?: NameRequirement;
+  'x-policies'?: { name: string }[];
+};
+
+/** What an operation needs, for its summary: its scopes, roles and policies. */
+function needsOf(operation: DocumentedOperation): string {
+  const security = operation.security ?? [];
+  const roles = operation['x-roles'];
+  const policies = operation['x-policies'];
+  const needs = [
+    roles && `role ${describeRoles(roles)}`,
+    policies && `policy ${policies.map((p) => p.name).join(' + ')}`,
+  ].filter((need): need is string => typeof need === 'string');
+  // "Any valid access token" says nothing more once a role or a policy is named.
+  const scoped = security.some((r) => Object.values(r).flat().length > 0);
+  if (scoped || needs.length === 0) needs.unshift(describeRequirements(security));
+  return `Needs ${needs.join(' · ')}`;
+}
+
 /**
  * Public operations say `security: []` outright; protected ones get what they need appended to
  * their summary, so the UI shows it at a glance.
@@ -134,7 +191,7 @@ function labelLockedOperations(document: OpenAPIObject): void {
       if (!operation) continue;
       operation.security ??= [];
       if (operation.security.length === 0) continue;
-      const needs = `Needs ${describeRequirements(operation.security)}`;
+      const needs = needsOf(operation);
       operation.summary = operation.summary ? `${operation.summary} · ${needs}` : needs;
     }
   }

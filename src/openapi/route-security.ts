@@ -1,4 +1,4 @@
-import type { RouteAuth } from '../auth/index.js';
+import type { NameRequirement, RouteAuth } from '../auth/index.js';
 
 /** The name of the security scheme every protected operation refers to. */
 export const SECURITY_SCHEME = 'oidc';
@@ -43,4 +43,25 @@ export function describeRequirements(requirements: readonly SecurityRequirement[
   if (options.every((scopes) => scopes.length === 0)) return 'any valid access token';
   const text = options.map((scopes) => scopes.join(' + ')).join(' or ');
   return `scope ${text}`;
+}
+
+/** `@Roles`/`@AnyRole` as a label: `a + b`, `a or b`, `a + (b or c)`. */
+export function describeRoles(roles: NameRequirement): string {
+  const groups = roles.anyOf.map((group) => [...new Set(group)]);
+  if (roles.all.length === 0 && groups.length === 1) return groups[0].join(' or ');
+  const parts = [
+    ...roles.all,
+    ...groups.map((group) => (group.length === 1 ? group[0] : `(${group.join(' or ')})`)),
+  ];
+  return parts.join(' + ');
+}
+
+/** What a protected route's 403 means, for each kind of rule it has. */
+export function forbiddenDescription(route: RouteAuth): string | undefined {
+  const causes = [
+    route.scopes && 'insufficient_scope: the token lacks a scope the security requirement lists',
+    route.roles && 'Forbidden, no challenge: the token lacks a role that x-roles lists',
+    route.policies && 'Forbidden, no challenge: a policy that x-policies lists is not met',
+  ].filter((cause): cause is string => typeof cause === 'string');
+  return causes.length > 0 ? causes.join('; or ') : undefined;
 }

@@ -5,6 +5,7 @@ import { CurrentPrincipal, type Principal } from '../auth/index.js';
 export interface ProfileView {
   sub: string;
   scopes: string[];
+  roles: string[];
   issuer: string;
   clientId?: string;
   expiresAt: string;
@@ -16,7 +17,14 @@ export class ProfileController {
   @Get()
   @ApiOperation({ summary: 'Who the token says you are' })
   me(@CurrentPrincipal() principal: Principal): ProfileView {
-    const { sub, scopes, issuer, clientId, expiresAt } = principal;
-    return { sub, scopes: [...scopes], issuer, clientId, expiresAt: expiresAt.toISOString() };
+    const { sub, scopes, roles, issuer, clientId, expiresAt } = principal;
+    return {
+      sub,
+      scopes: [...scopes],
+      roles: [...roles],
+      issuer,
+      clientId,
+      expiresAt: expiresAt.toISOString(),
+    };
   }
 }

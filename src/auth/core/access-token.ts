@@ -76,7 +76,7 @@ export async function verifyAccessToken(
       check.run(decoded, policy, nowSeconds);
       trace?.passed.push(check.name);
     }
-    return { principal: toPrincipal(decoded.claims), kid: key.kid };
+    return { principal: toPrincipal(decoded.claims, policy.rolesClaim), kid: key.kid };
   } catch (error) {
     // Only now, for the log line: what the token said about itself.
     if (error instanceof BearerError) error.withSummary(summarize(decoded.header, decoded.claims));

@@ -86,6 +86,29 @@ export const AuthMessages = {
     `The token lacks the required scope ${missing.join(' ')}`,
   insufficientAnyScope: (anyOf: readonly string[]) =>
     `The token needs one of the scopes ${anyOf.join(' ')}`,
+  missingRole: (missing: readonly string[]) =>
+    `The token lacks the required role ${missing.join(' ')}`,
+  missingAnyRole: (anyOf: readonly string[]) =>
+    `The token needs one of the roles ${anyOf.join(' ')}`,
+  policyNotMet: (policy: string | undefined, requires: string) =>
+    policy === undefined
+      ? `Access is denied: it requires ${requires}`
+      : `The policy ${policy} is not met: it requires ${requires}`,
+
+  /** What a policy requirement asks for, as the end of `policyNotMet`'s sentence. */
+  requires: {
+    all: (kind: 'scope' | 'role', names: readonly string[]) =>
+      names.length === 1 ? `the ${kind} ${names[0]}` : `the ${kind}s ${names.join(' ')}`,
+    any: (kind: 'scope' | 'role', names: readonly string[]) =>
+      names.length === 1 ? `the ${kind} ${names[0]}` : `one of the ${kind}s ${names.join(' ')}`,
+    claim: (name: string, values: readonly unknown[]) =>
+      values.length === 0
+        ? `the claim ${name}`
+        : `the claim ${name} with the value ${values.map(String).join(' or ')}`,
+    assertion: () => 'a condition of the app',
+    both: (parts: readonly string[]) => parts.join(' and '),
+    either: (alternatives: readonly string[]) => alternatives.join(', or '),
+  },
 
   authorityUnavailable: (part: string) =>
     `The authorization server's ${part} cannot be obtained right now; retry shortly`,

@@ -27,7 +27,11 @@ export type RejectionReason =
   | 'not_yet_valid'
   | 'bad_signature'
   | 'insufficient_scope'
+  | ForbiddenReason
   | 'authority_unavailable';
+
+/** Why a valid token was turned down by a role or a policy (plain 403, see `ForbiddenError`). */
+export type ForbiddenReason = 'missing_role' | 'policy_failed';
 
 /** What the token said about itself, unverified. Safe to log: no token, no signature. */
 export interface TokenSummary {
@@ -125,6 +129,22 @@ export class InsufficientScopeError extends BearerError {
 
   protected override extraChallengeParams(): string[] {
     return [`scope="${toChallengeText(this.requiredScopes.join(' '))}"`];
+  }
+}
+
+/**
+ * A valid token turned down by a role or a policy: a plain 403 with no challenge. RFC 6750's
+ * `insufficient_scope` names scopes a client can ask for; a role or a policy is none of those.
+ */
+export class ForbiddenError extends BearerError {
+  readonly status = 403;
+  readonly code = undefined;
+  constructor(reason: ForbiddenReason, description: string) {
+    super(reason, description);
+  }
+
+  override challenge(): undefined {
+    return undefined;
   }
 }
 

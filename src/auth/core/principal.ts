@@ -1,3 +1,5 @@
+import type { ClaimPath } from './claim-path.js';
+import { readRoles } from './roles.js';
 import { parseScopes } from './scopes.js';
 
 /** Who called, as established by a verified access token. Immutable: cache hits share it. */
@@ -6,6 +8,8 @@ export interface Principal {
   readonly sub: string;
   /** From `scope` and `scp`, see `parseScopes`. */
   readonly scopes: readonly string[];
+  /** From the configured roles claim (`rolesClaim`), see `readRoles`. */
+  readonly roles: readonly string[];
   readonly issuer: string;
   /** `client_id` (RFC 9068), else `azp`, `cid` (Okta) or `appid` (Entra v1). */
   readonly clientId?: string;
@@ -40,14 +44,16 @@ function deepFreeze<T>(value: T): T {
 class VerifiedPrincipal implements Principal {
   readonly sub: string;
   readonly scopes: readonly string[];
+  readonly roles: readonly string[];
   readonly issuer: string;
   readonly clientId?: string;
   readonly exp: number;
   readonly claims: Readonly<Record<string, unknown>>;
 
-  constructor(claims: Record<string, unknown>) {
+  constructor(claims: Record<string, unknown>, rolesClaim?: ClaimPath) {
     this.sub = claims.sub as string;
     this.scopes = Object.freeze(parseScopes(claims));
+    this.roles = Object.freeze(readRoles(claims, rolesClaim));
     this.issuer = claims.iss as string;
     this.clientId = firstString(claims, CLIENT_ID_CLAIMS);
     this.exp = claims.exp as number;
@@ -64,8 +70,9 @@ class VerifiedPrincipal implements Principal {
 
 /**
  * The principal of verified claims: `iss`, `exp` and `sub` have been checked before this runs.
- * Built once per verified token; the claims object is taken over and frozen.
+ * Built once per verified token; the claims object is taken over and frozen. Roles are read from
+ * `rolesClaim` (default: the `roles` claim).
  */
-export function toPrincipal(claims: Record<string, unknown>): Principal {
-  return new VerifiedPrincipal(claims);
+export function toPrincipal(claims: Record<string, unknown>, rolesClaim?: ClaimPath): Principal {
+  return new VerifiedPrincipal(claims, rolesClaim);
 }

@@ -1,4 +1,13 @@
-/**
+import {
+  checkNames,
+  mergeRequirements,
+  nameList,
+  namesOf,
+  type NameRequirement,
+  type NameVerdict,
+} from './name-requirement.js';
+
+/*
  * Scopes, read the way the big identity providers send them, and matched exactly.
  *
  * - `scope`: a space-separated string (RFC 8693 §4.2, RFC 9068 §2.2.3; Auth0, Keycloak).
@@ -8,55 +17,23 @@
  */
 
 /** A route's scope rule: every scope in `all`, and at least one scope of each `anyOf` group. */
-export interface ScopeRequirement {
-  all: readonly string[];
-  anyOf: readonly (readonly string[])[];
-}
-
-function split(value: unknown): string[] {
-  if (typeof value === 'string') return value.split(' ').filter((s) => s !== '');
-  if (Array.isArray(value))
-    return value.filter((s): s is string => typeof s === 'string' && s !== '');
-  return [];
-}
+export type ScopeRequirement = NameRequirement;
 
 /** The union of `scope` and `scp`, without duplicates, in the order the token lists them. */
 export function parseScopes(claims: Record<string, unknown>): string[] {
-  const scopes = split(claims.scope);
-  if (claims.scp !== undefined) scopes.push(...split(claims.scp));
+  const scopes = nameList(claims.scope);
+  if (claims.scp !== undefined) scopes.push(...nameList(claims.scp));
   return scopes.length < 2 ? scopes : [...new Set(scopes)];
 }
 
-export interface ScopeVerdict {
-  ok: boolean;
-  /** Scopes of `all` the token lacks. */
-  missing: string[];
-  /** The first `anyOf` group of which the token holds nothing. */
-  unmetAnyOf?: readonly string[];
-}
+export type ScopeVerdict = NameVerdict;
 
-export function checkScopes(
+export const checkScopes: (
   granted: ReadonlySet<string>,
   required: ScopeRequirement,
-): ScopeVerdict {
-  const missing = required.all.filter((s) => !granted.has(s));
-  const unmetAnyOf = required.anyOf.find((group) => !group.some((s) => granted.has(s)));
-  return { ok: missing.length === 0 && unmetAnyOf === undefined, missing, unmetAnyOf };
-}
+) => ScopeVerdict = checkNames;
 
 /** Every scope named by a requirement, for the `scope` parameter of a 403 challenge. */
-export function requiredScopeList(required: ScopeRequirement): string[] {
-  return [...new Set([...required.all, ...required.anyOf.flat()])];
-}
+export const requiredScopeList: (required: ScopeRequirement) => string[] = namesOf;
 
-/** Merges requirements: the handler's adds to the class's (see `@Scopes`). */
-export function mergeRequirements(
-  ...requirements: (ScopeRequirement | undefined)[]
-): ScopeRequirement | undefined {
-  const present = requirements.filter((r): r is ScopeRequirement => r !== undefined);
-  if (present.length === 0) return undefined;
-  return {
-    all: [...new Set(present.flatMap((r) => r.all))],
-    anyOf: present.flatMap((r) => r.anyOf),
-  };
-}
+export { mergeRequirements };

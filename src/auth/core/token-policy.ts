@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import type { ClaimPath } from './claim-path.js';
 
 /* What an access token must satisfy, and the keys it is checked with. */
 
@@ -10,6 +11,8 @@ export interface TokenPolicy {
   clockSkewSeconds: number;
   /** RFC 9068 strict mode: `typ` must be `at+jwt`. */
   requireAtJwt: boolean;
+  /** Where the principal's roles are read; not a check. Default: the `roles` claim. */
+  rolesClaim?: ClaimPath;
 }
 
 /** A ready public key from the authority's JWKS. */

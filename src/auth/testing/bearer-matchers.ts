@@ -5,6 +5,7 @@
  * // jest.config: setupFilesAfterEnv: ['<rootDir>/src/auth/testing/jest-setup.ts']
  * expect(res).toBeUnauthorized('invalid_token');
  * expect(res).toBeForbiddenForScopes('messages:write');
+ * expect(res).toBeForbidden('messages.moderator');
  * ```
  * On failure they print the status, the challenge and the body.
  */
@@ -89,6 +90,26 @@ export const bearerMatchers = {
     return result(pass, `403 insufficient_scope for scope="${scopes.join(' ')}"`, res);
   },
 
+  /**
+   * A plain 403 (a missing role or a failed policy): no `WWW-Authenticate` challenge, a JSON body
+   * `{ statusCode: 403, error: 'Forbidden', message }`; with `what`, the message names it (a
+   * string it contains, e.g. the role or the policy, or a pattern it matches).
+   */
+  toBeForbidden(res: HttpAnswer, what?: string | RegExp) {
+    const body = res.body as
+      { statusCode?: unknown; error?: unknown; message?: unknown } | undefined;
+    const message = typeof body?.message === 'string' ? body.message : '';
+    const pass =
+      statusOf(res) === 403 &&
+      res.headers['www-authenticate'] === undefined &&
+      body?.statusCode === 403 &&
+      body.error === 'Forbidden' &&
+      (what === undefined ||
+        (typeof what === 'string' ? message.includes(what) : what.test(message)));
+    const naming = what === undefined ? '' : ` whose message names ${String(what)}`;
+    return result(pass, `403 Forbidden with no WWW-Authenticate${naming}`, res);
+  },
+
   /** 503 with `Retry-After` and no challenge: the authority is unavailable, the token isn't blamed. */
   toBeAuthorityUnavailable(res: HttpAnswer) {
     const pass =
@@ -104,6 +125,7 @@ declare module 'expect' {
     toBeUnauthorized(code?: string, description?: string | RegExp): R;
     toBeBadBearerRequest(): R;
     toBeForbiddenForScopes(...scopes: string[]): R;
+    toBeForbidden(what?: string | RegExp): R;
     toBeAuthorityUnavailable(): R;
   }
 }

@@ -13,4 +13,5 @@ export {
   type Challenge,
   type HttpAnswer,
 } from './bearer-matchers.js';
+export { claimsWithRoles } from './role-claims.js';
 export { startTestApp, type BearerClient, type TestApp, type TestAppOptions } from './test-app.js';

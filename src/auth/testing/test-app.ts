@@ -7,6 +7,7 @@ import request from 'supertest';
 import { AuthModule } from '../auth.module.js';
 import type { AuthModuleOptions } from '../auth-options.interface.js';
 import { AuthorityClient } from '../keys/authority-client.js';
+import { claimsWithRoles } from './role-claims.js';
 import { TestAuthority, type Claims } from './test-authority.js';
 
 /** A supertest client whose every request carries one bearer token (or none). */
@@ -24,6 +25,11 @@ export interface TestApp {
   readonly url?: string;
   /** Requests with a fresh, valid token carrying exactly these scopes. */
   as(...scopes: string[]): BearerClient;
+  /**
+   * Requests with a fresh, valid token (default scopes) carrying exactly these roles in the
+   * configured `rolesClaim`, shaped as the provider would send them (see `claimsWithRoles`).
+   */
+  withRoles(...roles: string[]): BearerClient;
   /** Requests with a fresh, valid token with these claims (see `TestAuthority.mint`). */
   withClaims(claims: Claims): BearerClient;
   /** Requests with this exact token, e.g. `api.withToken(api.authority.bad.expired())`. */
@@ -135,6 +141,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     authority,
     url: options.listen ? `http://127.0.0.1:${(server.address() as AddressInfo).port}` : undefined,
     as: (...scopes) => client(`Bearer ${authority.mint({ scope: scopes.join(' ') })}`),
+    withRoles: (...roles) =>
+      client(`Bearer ${authority.mint(claimsWithRoles(roles, options.auth?.rolesClaim))}`),
     withClaims: (claims) => client(`Bearer ${authority.mint(claims)}`),
     withToken: (token) => client(`Bearer ${token}`),
     anonymous: () => client(),

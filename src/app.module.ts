@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { loggingParams } from './logging/logging.options.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { MESSAGES_POLICIES } from './messages/messages.policies.js';
+import { DOCS_PATH } from './openapi/openapi.setup.js';
 import { ProfileModule } from './profile/profile.module.js';
 
 /** Each part reads its own part of the settings through `ConfigService`. */
@@ -39,7 +40,9 @@ export class AppModule {
         }),
         AuthModule.forRootAsync({
           inject: [ConfigService],
+          // RFC 9728's resource_documentation (with AUTH_RESOURCE): Swagger UI, on its origin.
           useFactory: (config: SettingsService) => ({
+            resourceDocumentation: `/${DOCS_PATH}`,
             ...config.get('auth', { infer: true }),
             policies: MESSAGES_POLICIES,
           }),

@@ -56,12 +56,15 @@ function answerParserErrors(
   res.end(JSON.stringify({ statusCode: status, error: text, message }));
 }
 
-/** helmet's defaults, with what Swagger UI at /docs needs: fetching the authority's metadata. */
+/** helmet's defaults, with what Swagger UI at /docs needs: fetching the authorities' metadata. */
 function helmetOptions(auth: ResolvedAuthOptions): Parameters<typeof helmet>[0] {
+  const origins = auth.authorities.map(
+    (authority) => new URL(discoveryUrl(auth, authority)).origin,
+  );
   return {
     contentSecurityPolicy: {
       directives: {
-        'connect-src': ["'self'", new URL(discoveryUrl(auth)).origin, 'https:'],
+        'connect-src': ["'self'", ...new Set(origins), 'https:'],
         'upgrade-insecure-requests': null,
       },
     },

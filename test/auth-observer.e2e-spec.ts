@@ -34,8 +34,8 @@ class RecordingObserver implements AuthObserver {
   authorized(result: string, requirement: string) {
     this.calls.push(['authorized', result, requirement]);
   }
-  keySetFetched(outcome: string) {
-    this.calls.push(['keySetFetched', outcome]);
+  keySetFetched(outcome: string, authority: string) {
+    this.calls.push(['keySetFetched', outcome, authority]);
   }
 }
 
@@ -47,7 +47,7 @@ class MetricsModule {}
 
 /**
  * An app's `AuthObserver` sees authentications (cached or not), authorization decisions by kind of
- * requirement, refusals and key set fetches.
+ * requirement, refusals and key set fetches (by authority).
  */
 describe('AUTH_OBSERVER', () => {
   let authority: TestAuthority;
@@ -98,6 +98,6 @@ describe('AUTH_OBSERVER', () => {
       ['authorized', 'forbidden', 'role'],
       ['refused', 'missing_role', 403],
     ]);
-    expect(observer.calls).toContainEqual(['keySetFetched', 'success']);
+    expect(observer.calls).toContainEqual(['keySetFetched', 'success', authority.issuer]);
   });
 });

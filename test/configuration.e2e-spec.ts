@@ -58,7 +58,7 @@ describe('a configuration that cannot be right never boots', () => {
     expect(run.stdout + run.stderr).toContain('Configuration error: AUTH_AUDIENCE: is required');
   });
 
-  it.each([
+  it.each<[string, string, string, Record<string, string>?]>([
     ['AUTH_ALGORITHMS', 'HS256', 'AUTH_ALGORITHMS: HS256 is not accepted'],
     [
       'AUTH_AUTHORITY',
@@ -66,9 +66,20 @@ describe('a configuration that cannot be right never boots', () => {
       'AUTH_AUTHORITY: http://idp.example.com must use https unless AUTH_REQUIRE_HTTPS_METADATA is false',
     ],
     ['PORT', 'http', 'PORT: http is not a port number'],
-  ])('node dist/main.js with %s=%s names the variable', (name, value, message) => {
+    [
+      'AUTH_RESOURCE',
+      'http://api.example.com/mcp',
+      'AUTH_RESOURCE: http://api.example.com/mcp is not an https URL',
+    ],
+    [
+      'AUTH_METADATA_ADDRESS',
+      'https://idp.example.com/meta',
+      'AUTH_METADATA_ADDRESS: cannot be used with several authorities in AUTH_AUTHORITY',
+      { AUTH_AUTHORITY: 'https://idp.example.com/oauth2/default,https://tenant.eu.auth0.com/' },
+    ],
+  ])('node dist/main.js with %s=%s names the variable', (name, value, message, more = {}) => {
     const run = spawnSync(process.execPath, ['dist/main.js'], {
-      env: { PATH: process.env.PATH, ...production, [name]: value },
+      env: { PATH: process.env.PATH, ...production, ...more, [name]: value },
       encoding: 'utf8',
       timeout: 15000,
     });

@@ -218,6 +218,56 @@ describe('npm run doctor', () => {
   });
 });
 
+describe('npm run doctor with several authorities', () => {
+  const listed = () => ({
+    ...authorityEnv(custom),
+    AUTH_AUTHORITY: `${custom.issuer},${elsewhere.issuer}`,
+  });
+
+  it('shows each authority, and accepts a token of any of them', async () => {
+    const run = await examine(elsewhere.mint(), listed());
+    expect(run.code).toBe(0);
+    const authorities = run.out.split('\n').filter((l) => l.startsWith('  authority  '));
+    expect(authorities).toEqual([
+      `  authority  ${custom.issuer}`,
+      `  authority  ${elsewhere.issuer}`,
+    ]);
+    expect(lineOf(run.out, '✓ issuer')).toContain(
+      `${elsewhere.issuer}, one of the listed authorities`,
+    );
+  });
+
+  it('explains an issuer that is none of them, lists them, and says which one it resembles', async () => {
+    const run = await examine(org.mint(), listed());
+    expect(run.code).toBe(1);
+    expect(lineOf(run.out, '✗ issuer')).toContain(
+      AuthMessages.issuerNotListed(org.issuer, [custom.issuer, elsewhere.issuer]),
+    );
+    const fix = lineOf(run.out, 'fix') ?? '';
+    expect(fix).toContain(
+      `${org.issuer} is not one of the listed authorities (${custom.issuer}, ${elsewhere.issuer})`,
+    );
+    expect(fix).toContain(`it looks like ${custom.issuer}`);
+    expect(fix).toContain("Okta's Org authorization server");
+  });
+
+  it('for an unrelated issuer, says to get a token from one of them or to list it', async () => {
+    const run = await examine(elsewhere.mint({ iss: 'https://login.example.org/' }), listed());
+    expect(run.code).toBe(1);
+    expect(lineOf(run.out, 'fix')).toContain(
+      'request tokens from one of them, or, if https://login.example.org/ should be accepted too, add it to AUTH_AUTHORITY',
+    );
+  });
+
+  it('shows the challenge as the API sends it, resource_metadata included', async () => {
+    const env = { ...listed(), AUTH_RESOURCE: 'https://api.example.com/mcp' };
+    const run = await examine(org.mint(), env);
+    expect(run.out).toContain(
+      'resource_metadata="https://api.example.com/.well-known/oauth-protected-resource/mcp"',
+    );
+  });
+});
+
 /** An internal service on this machine, as a forged token's `iss` might name it. */
 async function startInternalService() {
   let hits = 0;

@@ -22,8 +22,11 @@ export interface AuthObserver {
    * kind of requirement checked.
    */
   authorized?(result: 'allowed' | 'forbidden', requirement: AuthorizationRequirement): void;
-  /** The authority's key set was fetched: `success`, or `failure` (down, garbage, no usable key). */
-  keySetFetched?(outcome: 'success' | 'failure'): void;
+  /**
+   * An authority's key set was fetched: `success`, or `failure` (down, garbage, no usable key).
+   * `authority` is the listed authority, as configured (a fixed set: fit for a metric label).
+   */
+  keySetFetched?(outcome: 'success' | 'failure', authority: string): void;
 }
 
 /** The DI token of the app's `AuthObserver`, if it provides one. */

@@ -6,15 +6,34 @@ import type { PolicyDefinition } from './core/authorization-policy.js';
  */
 export interface AuthModuleOptions {
   /**
-   * Issuer URL of the authorization server (`Authority`). Metadata is discovered from
+   * Issuer URL of the authorization server (`Authority`), or several. Metadata is discovered from
    * `<authority>/.well-known/openid-configuration` (then RFC 8414's location); the document's
-   * `issuer` must equal this value exactly, and so must every token's `iss`.
+   * `issuer` must equal this value exactly, and so must every token's `iss`. With several, a
+   * token's `iss` picks its authority, each with its own metadata and keys (docs/authorities.md).
    * @example 'https://dev-123.okta.com/oauth2/default'
+   * @example ['https://login.example.com/', 'https://example.eu.auth0.com/']
    */
-  authority: string;
+  authority: string | readonly string[];
   /** Accepted audience(s) (`Audience` / `ValidAudiences`); a token passes when its `aud` holds one. */
   audience: string | readonly string[];
-  /** Explicit discovery URL (`MetadataAddress`). Default: derived from `authority`. */
+  /**
+   * With an Entra ID authority written `https://login.microsoftonline.com/{tenantid}/v2.0`, the
+   * tenants accepted (their ids). Default: any tenant whose token names its own `tid`.
+   */
+  tenants?: readonly string[];
+  /**
+   * This API's resource identifier, an `https:` URL (RFC 8707 / RFC 9728). When set, its
+   * protected-resource metadata is served at `/.well-known/oauth-protected-resource` (path
+   * inserted: `https://api.example.com/mcp` → `/.well-known/oauth-protected-resource/mcp`), and
+   * every 401 challenge points at it (`resource_metadata=`). Default: unset (off).
+   */
+  resource?: string;
+  /**
+   * `resource_documentation` of that metadata: a URL, or a path on the resource's origin (the
+   * app passes `/docs`). Default: none.
+   */
+  resourceDocumentation?: string;
+  /** Explicit discovery URL (`MetadataAddress`), one authority only. Default: from `authority`. */
   metadataAddress?: string;
   /** Refuse `http:` authority, metadata and JWKS URLs (`RequireHttpsMetadata`). Default `true`. */
   requireHttpsMetadata?: boolean;
@@ -52,10 +71,18 @@ export interface AuthModuleOptions {
 }
 
 export type ResolvedAuthOptions = Required<
-  Omit<AuthModuleOptions, 'metadataAddress' | 'audience' | 'policies'>
+  Omit<
+    AuthModuleOptions,
+    'authority' | 'metadataAddress' | 'audience' | 'policies' | 'resource' | 'resourceDocumentation'
+  >
 > & {
+  /** The listed authorities, at least one, in order. */
+  authorities: readonly string[];
   audience: readonly string[];
   metadataAddress?: string;
   /** The registered policies, by name. */
   policies: ReadonlyMap<string, PolicyDefinition<never>>;
+  resource?: string;
+  /** An absolute URL, when set. */
+  resourceDocumentation?: string;
 };

@@ -5,6 +5,8 @@ import { isPolicyWithRequirements, type PolicyDefinition } from './core/authoriz
 import { DEFAULT_MAX_TOKEN_LENGTH } from './core/bearer-token.js';
 import { claimPath } from './core/claim-path.js';
 import { DEFAULT_ROLES_CLAIM } from './core/roles.js';
+import { isIssuerTemplate, TENANT_ID, TENANT_PLACEHOLDER } from './core/issuer-routing.js';
+import { resourceProblem } from './core/protected-resource.js';
 import { DEFAULT_TOKEN_CACHE_SIZE } from './core/verified-token-cache.js';
 import { metadataUrls } from './keys/discovery.js';
 import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
@@ -88,18 +90,73 @@ function resolvePolicies(
   return byName;
 }
 
+/** The listed authorities, trimmed and without repeats; each one an http(s) URL. */
+function resolveAuthorities(options: AuthModuleOptions, requireHttps: boolean): string[] {
+  const given = typeof options.authority === 'string' ? [options.authority] : options.authority;
+  const authorities = [...new Set((given ?? []).map((a) => a.trim()).filter((a) => a !== ''))];
+  if (authorities.length === 0) throw new AuthConfigurationError('authority', 'is required');
+  for (const authority of authorities) {
+    checkUrl(authority, 'authority', requireHttps);
+    if (authority.split(TENANT_PLACEHOLDER).length > 2) {
+      throw new AuthConfigurationError(
+        'authority',
+        `${authority} holds ${TENANT_PLACEHOLDER} twice`,
+      );
+    }
+  }
+  if (options.metadataAddress && authorities.length > 1) {
+    throw new AuthConfigurationError(
+      'metadataAddress',
+      (name) =>
+        `cannot be used with several authorities in ${name('authority')}: each one's metadata is found from its issuer`,
+    );
+  }
+  if (options.metadataAddress) checkUrl(options.metadataAddress, 'metadataAddress', requireHttps);
+  return authorities;
+}
+
+/** Tenant ids, lowercase; only for an Entra ID authority written with `{tenantid}`. */
+function resolveTenants(options: AuthModuleOptions, authorities: readonly string[]): string[] {
+  const tenants = (options.tenants ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean);
+  if (tenants.length === 0) return [];
+  if (!authorities.some(isIssuerTemplate)) {
+    throw new AuthConfigurationError(
+      'tenants',
+      (name) =>
+        `only applies to an authority written with ${TENANT_PLACEHOLDER} in ${name('authority')}`,
+    );
+  }
+  const wrong = tenants.find((t) => !TENANT_ID.test(t));
+  if (wrong !== undefined) {
+    throw new AuthConfigurationError('tenants', `${wrong} is not a tenant id (a GUID)`);
+  }
+  return tenants;
+}
+
+/** `resource` and where its documentation is, both absolute; see `checkResource`. */
+function resolveResource(
+  options: AuthModuleOptions,
+): Pick<ResolvedAuthOptions, 'resource' | 'resourceDocumentation'> {
+  const resource = options.resource?.trim();
+  if (!resource) return {};
+  const problem = resourceProblem(resource);
+  if (problem) throw new AuthConfigurationError('resource', `${resource} ${problem}`);
+  const documentation = options.resourceDocumentation?.trim();
+  return {
+    resource,
+    resourceDocumentation: documentation ? new URL(documentation, resource).href : undefined,
+  };
+}
+
 /**
  * Fills in defaults and refuses what cannot be right: no audience, an authority that is not an
  * absolute URL, `http:` while HTTPS metadata is required, an unknown or symmetric algorithm, a
- * roles claim that is a list, a policy not built with `policy()`.
+ * roles claim that is a list, a policy not built with `policy()`, a metadata address with several
+ * authorities, a resource that is not an `https:` URL.
  */
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
   const requireHttpsMetadata = options.requireHttpsMetadata ?? true;
-  if (!options.authority) throw new AuthConfigurationError('authority', 'is required');
-  checkUrl(options.authority, 'authority', requireHttpsMetadata);
-  if (options.metadataAddress) {
-    checkUrl(options.metadataAddress, 'metadataAddress', requireHttpsMetadata);
-  }
+  const authorities = resolveAuthorities(options, requireHttpsMetadata);
   const audience = (
     typeof options.audience === 'string' ? [options.audience] : (options.audience ?? [])
   )
@@ -133,8 +190,10 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     );
   }
   return {
-    authority: options.authority,
+    authorities,
     audience,
+    tenants: resolveTenants(options, authorities),
+    ...resolveResource(options),
     metadataAddress: options.metadataAddress || undefined,
     requireHttpsMetadata,
     clockSkew,
@@ -152,7 +211,8 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
 /** What a token must satisfy under these options; the guard and the doctor CLI both use it. */
 export function toTokenPolicy(options: ResolvedAuthOptions): TokenPolicy {
   return {
-    issuer: options.authority,
+    issuers: options.authorities,
+    tenants: options.tenants,
     audiences: options.audience,
     algorithms: options.algorithms,
     clockSkewSeconds: options.clockSkew,
@@ -161,7 +221,13 @@ export function toTokenPolicy(options: ResolvedAuthOptions): TokenPolicy {
   };
 }
 
-/** Where the module looks for the authority's metadata first (e.g. OpenAPI's `openIdConnectUrl`). */
-export function discoveryUrl(options: ResolvedAuthOptions): string {
-  return options.metadataAddress ?? metadataUrls(options.authority)[0];
+/**
+ * Where the module looks for an authority's metadata first (e.g. OpenAPI's `openIdConnectUrl`):
+ * the first listed one's unless told.
+ */
+export function discoveryUrl(
+  options: ResolvedAuthOptions,
+  authority: string = options.authorities[0],
+): string {
+  return options.metadataAddress ?? metadataUrls(authority)[0];
 }

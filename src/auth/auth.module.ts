@@ -21,39 +21,43 @@ import { BearerChallengeFilter } from './bearer-challenge.filter.js';
 import { VerifiedTokenCache } from './core/verified-token-cache.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
-import { AuthorityClient } from './keys/authority-client.js';
+import { Authorities } from './keys/authorities.js';
 import type { KeyStoreOptions } from './keys/jwks-key-store.js';
 import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import { AuthorizationGuard } from './authorization.guard.js';
 import { AuthorizationService } from './authorization.service.js';
+import { ProtectedResourceRoute } from './protected-resource.route.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 import { RouteRulesCheck } from './route-rules.check.js';
 import { ScopesGuard } from './scopes.guard.js';
 
 /**
- * The module's one client of the authority: fetch failures are logged, and a key that leaves the
- * JWKS takes its cached tokens with it. `keyStore` tunes the key store (tests shorten its ages).
+ * The module's clients of its authorities, one each: fetch failures are logged, a key that leaves
+ * an authority's JWKS takes that authority's cached tokens with it, and key set fetches are
+ * reported by authority. `keyStore` tunes the key stores (tests shorten their ages).
  */
-export function createAuthorityClient(
+export function createAuthorities(
   options: ResolvedAuthOptions,
   cache: VerifiedTokenCache,
   keyStore: Partial<KeyStoreOptions> = {},
   observer?: AuthObserver,
-): AuthorityClient {
+): Authorities {
   const logger = new Logger('AuthorityClient');
-  return AuthorityClient.fromOptions(options, {
+  return Authorities.fromOptions(options, (authority) => ({
     ...keyStore,
     onRefreshError: (error) => logger.warn(`cannot fetch ${error.message}`),
-    onKeysRemoved: (kids) => cache.dropKeys(kids),
-    onKeySetFetched: observer?.keySetFetched && ((outcome) => observer.keySetFetched?.(outcome)),
-  });
+    onKeysRemoved: (kids) => cache.dropKeys(kids, authority),
+    onKeySetFetched:
+      observer?.keySetFetched && ((outcome) => observer.keySetFetched?.(outcome, authority)),
+  }));
 }
 
 /**
  * Protects every route of the app with OAuth 2.0 access tokens, the way ASP.NET Core's
  * `AddJwtBearer` does, and registers what that takes: the `jwt` Passport strategy, `JwtAuthGuard`,
  * `ScopesGuard` and `AuthorizationGuard` (roles and policies) as global guards (in that order),
- * `AuthorizationService`, and `BearerChallengeFilter`.
+ * `AuthorizationService`, `BearerChallengeFilter`, and with `resource` set the RFC 9728 metadata
+ * (`ProtectedResourceRoute`).
  *
  * ```ts
  * AuthModule.forRoot({ authority: 'https://dev-123.okta.com/oauth2/default', audience: 'api://default' })
@@ -61,7 +65,7 @@ export function createAuthorityClient(
  * ```
  * Options are checked when the module is built (`forRoot` at once, `forRootAsync` when its factory
  * answers): a configuration that cannot be right throws `AuthConfigurationError` and never boots.
- * The module is global, so any module can inject `AuthorityClient` (readiness does) and
+ * The module is global, so any module can inject `Authorities` (readiness does) and
  * `AuthorizationService`.
  */
 @Global()
@@ -75,27 +79,28 @@ export function createAuthorityClient(
       inject: [AUTH_OPTIONS],
     },
     {
-      provide: AuthorityClient,
+      provide: Authorities,
       useFactory: (
         options: ResolvedAuthOptions,
         cache: VerifiedTokenCache,
         observer?: AuthObserver,
-      ) => createAuthorityClient(options, cache, {}, observer),
+      ) => createAuthorities(options, cache, {}, observer),
       inject: [AUTH_OPTIONS, VerifiedTokenCache, { token: AUTH_OBSERVER, optional: true }],
     },
     RouteAuthMetadata,
     RouteRulesCheck,
     AuthorizationService,
+    ProtectedResourceRoute,
     JwtBearerStrategy,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: ScopesGuard },
     { provide: APP_GUARD, useClass: AuthorizationGuard },
     { provide: APP_FILTER, useClass: BearerChallengeFilter },
   ],
-  exports: [AuthorityClient, AuthorizationService, RouteAuthMetadata, TOKEN_POLICY, AUTH_OPTIONS],
+  exports: [Authorities, AuthorizationService, RouteAuthMetadata, TOKEN_POLICY, AUTH_OPTIONS],
 })
 export class AuthModule extends ConfigurableAuthModule implements OnApplicationBootstrap {
-  constructor(@Inject(AuthorityClient) private readonly authority: AuthorityClient) {
+  constructor(@Inject(Authorities) private readonly authorities: Authorities) {
     super();
   }
 
@@ -107,9 +112,9 @@ export class AuthModule extends ConfigurableAuthModule implements OnApplicationB
     return withResolvedOptions(super.forRootAsync(options));
   }
 
-  /** Warms discovery and keys without holding up the start; failures are retried on demand. */
+  /** Warms each authority's discovery and keys without holding up the start (retried on demand). */
   onApplicationBootstrap(): void {
-    void this.authority.check();
+    void this.authorities.check();
   }
 }
 

@@ -12,6 +12,7 @@ import { AUTH_OPTIONS } from './auth.constants.js';
 import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import type { ResolvedAuthOptions } from './auth-options.interface.js';
 import { BearerError, ForbiddenError } from './core/bearer-errors.js';
+import { protectedResourceMetadataUrl } from './core/protected-resource.js';
 import { RefusalLogLimiter } from './core/refusal-log-limiter.js';
 
 const STATUS_TEXT: Record<number, string> = {
@@ -23,8 +24,8 @@ const STATUS_TEXT: Record<number, string> = {
 
 /**
  * The one place an auth failure becomes an HTTP answer (RFC 6750 §3): the `WWW-Authenticate`
- * challenge, `Retry-After` when the authority is unavailable, and a JSON body
- * `{ statusCode, error, message }`.
+ * challenge (pointing at the RFC 9728 metadata when `resource` is set), `Retry-After` when the
+ * authority is unavailable, and a JSON body `{ statusCode, error, message }`.
  *
  * Each rejection is logged with its reason code, its description (even when `includeErrorDetails`
  * keeps it out of the answer) and what the token said about itself, clipped (`iss`, `kid`, `aud`,
@@ -37,12 +38,17 @@ export class BearerChallengeFilter implements ExceptionFilter<BearerError>, OnMo
   private readonly logger = new Logger('Auth');
   private readonly limiter = new RefusalLogLimiter();
   private summaryTimer?: NodeJS.Timeout;
+  /** With `resource` set: the URL of its RFC 9728 metadata, from the options, never a request. */
+  private readonly resourceMetadata?: string;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     @Optional() @Inject(AUTH_OBSERVER) private readonly observer?: AuthObserver,
-  ) {}
+  ) {
+    const { resource } = options;
+    this.resourceMetadata = resource ? protectedResourceMetadataUrl(resource) : undefined;
+  }
 
   catch(error: BearerError, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
@@ -51,7 +57,7 @@ export class BearerChallengeFilter implements ExceptionFilter<BearerError>, OnMo
     this.observer?.refused?.(error.reason, error.status);
     this.log(error);
 
-    const challenge = error.challenge(details);
+    const challenge = error.challenge(details, this.resourceMetadata);
     if (challenge) httpAdapter.setHeader(response, 'WWW-Authenticate', challenge);
     if ('retryAfterSeconds' in error) {
       httpAdapter.setHeader(response, 'Retry-After', String(error.retryAfterSeconds));

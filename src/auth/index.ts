@@ -36,6 +36,11 @@ export { RouteRulesError } from './route-rules.error.js';
 export type { ScopeRequirement } from './core/scopes.js';
 export type { NameRequirement } from './core/name-requirement.js';
 export { AuthorityClient, type AuthorityStatus } from './keys/authority-client.js';
+export { Authorities } from './keys/authorities.js';
+export {
+  protectedResourceMetadataUrl,
+  type ProtectedResourceMetadata,
+} from './core/protected-resource.js';
 export type { Principal } from './core/principal.js';
 export {
   AuthorityUnavailableError,

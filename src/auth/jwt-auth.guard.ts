@@ -13,7 +13,7 @@ import { checkLifetime } from './core/token-checks.js';
 import type { TokenPolicy } from './core/token-policy.js';
 import { VerifiedTokenCache } from './core/verified-token-cache.js';
 import type { BearerAuthenticateOptions } from './jwt-bearer.strategy.js';
-import { AuthorityClient } from './keys/authority-client.js';
+import { Authorities } from './keys/authorities.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 
 /**
@@ -23,8 +23,8 @@ import { RouteAuthMetadata } from './route-auth-metadata.js';
  * 1. **extract** the token by RFC 6750's rules;
  * 2. **cache lookup**: a token verified before, within its lifetime and its key's, is done here;
  * 3. otherwise Passport runs the `jwt` strategy (`JwtBearerStrategy`) with this guard's `verify`,
- *    which makes one call into the core (`verifyAccessToken`): it **verifies** the token and
- *    returns the **principal**, built once;
+ *    which makes one call into the core (`verifyAccessToken`): the token's `iss` picks one of the
+ *    listed `Authorities`, whose keys alone **verify** it, and the **principal** is built once;
  * 4. **cache store**; the principal becomes the request's `user`.
  *
  * A refusal is a `BearerError`, answered by `BearerChallengeFilter`. Scopes are `ScopesGuard`'s job.
@@ -37,7 +37,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
     @Inject(TOKEN_POLICY) private readonly policy: TokenPolicy,
     private readonly cache: VerifiedTokenCache,
-    private readonly authority: AuthorityClient,
+    private readonly authorities: Authorities,
     @Optional() @Inject(AUTH_OBSERVER) private readonly observer?: AuthObserver,
   ) {
     super();
@@ -61,7 +61,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   private lookUp(token: string, now: number, key = this.cacheKey(token)): Principal | undefined {
     const entry = key === undefined ? undefined : this.cache.get(key, now);
     if (entry === undefined) return undefined;
-    this.authority.refreshKeysIfStale();
+    this.authorities.refreshKeysIfStale(entry.authority);
     try {
       checkLifetime(entry.principal.claims, this.policy, now);
     } catch (error) {
@@ -102,10 +102,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     }
 
     const generation = this.cache.generation;
-    const keys = this.authority.resolveKey;
-    const { principal, kid } = await verifyAccessToken(token, this.policy, keys, now);
+    const keys = this.authorities.resolveKey;
+    const { principal, kid, authority } = await verifyAccessToken(token, this.policy, keys, now);
     if (key !== undefined) {
-      this.cache.set(key, { principal, kid, exp: principal.exp }, generation, now);
+      this.cache.set(key, { principal, kid, authority, exp: principal.exp }, generation, now);
     }
     this.observer?.authenticated?.(false);
     return principal;

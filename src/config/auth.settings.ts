@@ -15,6 +15,8 @@ export const AUTH_ENV: { readonly [O in keyof AuthModuleOptions]?: string } = {
   maxTokenLength: 'AUTH_MAX_TOKEN_LENGTH',
   tokenCacheSize: 'AUTH_TOKEN_CACHE_SIZE',
   rolesClaim: 'AUTH_ROLES_CLAIM',
+  resource: 'AUTH_RESOURCE',
+  tenants: 'AUTH_TENANTS',
 };
 
 /** The variable that sets an option (the option's own name when no variable does). */
@@ -49,8 +51,9 @@ function int(env: Env, option: keyof AuthModuleOptions): number | undefined {
  */
 export function authOptionsFromEnv(env: Env): AuthModuleOptions {
   const text = (option: keyof AuthModuleOptions) => env[variableOf(option)]?.trim() || undefined;
+  const authorities = list(env[variableOf('authority')]) ?? [];
   return {
-    authority: text('authority') ?? '',
+    authority: authorities.length > 1 ? authorities : (authorities[0] ?? ''),
     audience: list(env[variableOf('audience')]) ?? [],
     metadataAddress: text('metadataAddress'),
     requireHttpsMetadata: bool(env, 'requireHttpsMetadata'),
@@ -61,5 +64,7 @@ export function authOptionsFromEnv(env: Env): AuthModuleOptions {
     maxTokenLength: int(env, 'maxTokenLength'),
     tokenCacheSize: int(env, 'tokenCacheSize'),
     rolesClaim: text('rolesClaim'),
+    resource: text('resource'),
+    tenants: list(env[variableOf('tenants')]),
   };
 }

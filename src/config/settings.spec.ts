@@ -169,7 +169,93 @@ describe('a setting that cannot be right is refused, naming the variable', () =>
 
   it('allows an http loopback authority when HTTPS metadata is switched off', () => {
     const env = { AUTH_AUTHORITY: 'http://127.0.0.1:3001', AUTH_REQUIRE_HTTPS_METADATA: 'false' };
-    expect(resolveAuthOptions(settings(env).auth).authority).toBe('http://127.0.0.1:3001');
+    expect(resolveAuthOptions(settings(env).auth).authorities).toEqual(['http://127.0.0.1:3001']);
+  });
+});
+
+describe('several authorities, tenants and the resource', () => {
+  const okta = 'https://x.okta.com/oauth2/default';
+  const auth0 = 'https://tenant.eu.auth0.com/';
+  const entra = 'https://login.microsoftonline.com/{tenantid}/v2.0';
+  const tenant = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+
+  it('reads AUTH_AUTHORITY as a comma-separated list, in order, without repeats', () => {
+    const { auth } = settings({ AUTH_AUTHORITY: ` ${okta}, ${auth0},${okta}` });
+    expect(auth.authority).toEqual([okta, auth0, okta]);
+    expect(resolveAuthOptions(auth).authorities).toEqual([okta, auth0]);
+  });
+
+  it('keeps one authority a string, as AuthModule.forRoot takes it', () => {
+    expect(settings({ AUTH_AUTHORITY: okta }).auth.authority).toBe(okta);
+  });
+
+  it('reads AUTH_RESOURCE and AUTH_TENANTS; tenant ids are compared in lower case', () => {
+    const env = {
+      AUTH_AUTHORITY: entra,
+      AUTH_RESOURCE: 'https://api.example.com/mcp',
+      AUTH_TENANTS: tenant.toUpperCase(),
+    };
+    const resolved = resolveAuthOptions({ ...settings(env).auth, resourceDocumentation: '/docs' });
+    expect(resolved).toMatchObject({
+      resource: 'https://api.example.com/mcp',
+      resourceDocumentation: 'https://api.example.com/docs',
+      tenants: [tenant],
+    });
+  });
+
+  it.each([
+    [
+      'AUTH_METADATA_ADDRESS with several authorities',
+      { AUTH_AUTHORITY: `${okta},${auth0}`, AUTH_METADATA_ADDRESS: `${okta}/meta` },
+      'AUTH_METADATA_ADDRESS: cannot be used with several authorities in AUTH_AUTHORITY',
+    ],
+    [
+      'one http authority among https ones',
+      { AUTH_AUTHORITY: `${okta},http://idp.example.com` },
+      'AUTH_AUTHORITY: http://idp.example.com must use https',
+    ],
+    [
+      'a relative authority in the list',
+      { AUTH_AUTHORITY: `${okta},idp` },
+      'AUTH_AUTHORITY: idp is not an absolute URL',
+    ],
+    [
+      'an http resource',
+      { AUTH_RESOURCE: 'http://api.example.com' },
+      'AUTH_RESOURCE: http://api.example.com is not an https URL',
+    ],
+    [
+      'a relative resource',
+      { AUTH_RESOURCE: 'api.example.com/mcp' },
+      'AUTH_RESOURCE: api.example.com/mcp is not an absolute URL',
+    ],
+    [
+      'a resource with a fragment',
+      { AUTH_RESOURCE: 'https://api.example.com/#x' },
+      'AUTH_RESOURCE: https://api.example.com/#x must have no credentials, query or fragment',
+    ],
+    [
+      'a resource with a query',
+      { AUTH_RESOURCE: 'https://api.example.com/?v=1' },
+      'AUTH_RESOURCE: https://api.example.com/?v=1 must have no credentials, query or fragment',
+    ],
+    [
+      'a resource whose path would be a route pattern',
+      { AUTH_RESOURCE: 'https://api.example.com/:tenant' },
+      'AUTH_RESOURCE: https://api.example.com/:tenant must have a path of letters',
+    ],
+    [
+      'tenants without a {tenantid} authority',
+      { AUTH_TENANTS: tenant },
+      'AUTH_TENANTS: only applies to an authority written with {tenantid} in AUTH_AUTHORITY',
+    ],
+    [
+      'a tenant that is not a GUID',
+      { AUTH_AUTHORITY: entra, AUTH_TENANTS: 'contoso.onmicrosoft.com' },
+      'AUTH_TENANTS: contoso.onmicrosoft.com is not a tenant id (a GUID)',
+    ],
+  ])('refuses %s, naming the variable', (_name, change, message) => {
+    expect(refusal(change).message.slice(0, message.length)).toBe(message);
   });
 });
 

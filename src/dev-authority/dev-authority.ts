@@ -83,7 +83,9 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
   const clientSecret = options.clientSecret ?? DEV_DEFAULTS.clientSecret;
   const ttl = options.accessTokenTtlSeconds ?? 3600;
 
-  const server: Server = createServer();
+  // Idle connections stay open (clients close them): a server that drops one as a client sends a
+  // token request on it answers ECONNRESET, which undici doesn't retry for a POST.
+  const server: Server = createServer({ keepAliveTimeout: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEV_DEFAULTS.port, '127.0.0.1', resolve);

@@ -14,7 +14,7 @@ const TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 const key = generateTestKey('RS256', { kid: 'k1' });
 
 const policyFor = (issuer: string, audience = 'api://default'): TokenPolicy =>
-  testPolicy({ issuer, audiences: [audience] });
+  testPolicy({ issuers: [issuer], audiences: [audience] });
 
 const published = keyResolverFor(key, 'x');
 
@@ -36,9 +36,9 @@ async function diagnoseToken(
     inspection,
     policy,
     authority: {
-      issuer: policy.issuer,
-      jwksUri: `${policy.issuer}/keys`,
-      tokenEndpoint: `${policy.issuer}/v1/token`,
+      issuer: policy.issuers[0],
+      jwksUri: `${policy.issuers[0]}/keys`,
+      tokenEndpoint: `${policy.issuers[0]}/v1/token`,
       kids: [key.kid],
     },
     includeErrorDetails: true,
@@ -53,7 +53,7 @@ const fixOf = (d: Awaited<ReturnType<typeof diagnoseToken>>) =>
 describe('diagnose: the verdict', () => {
   it('accepts a good token: exit 0, every check passed with what it saw', async () => {
     const policy = policyFor('https://x.okta.com/oauth2/default');
-    const d = await diagnoseToken(sign({ iss: policy.issuer, aud: 'api://default' }), policy);
+    const d = await diagnoseToken(sign({ iss: policy.issuers[0], aud: 'api://default' }), policy);
     expect(d).toMatchObject({ accepted: true, exitCode: 0, answer: { status: 200 } });
     expect(d.checks.find((c) => c.name === 'audience')?.detail).toBe('api://default is accepted');
     expect(d.checks.find((c) => c.name === 'lifetime')?.detail).toBe(
@@ -63,7 +63,7 @@ describe('diagnose: the verdict', () => {
 
   it('refuses with exit 1 and the exact challenge the API sends', async () => {
     const policy = policyFor('https://x.okta.com/oauth2/default');
-    const d = await diagnoseToken(sign({ iss: policy.issuer, aud: 'api://other' }), policy);
+    const d = await diagnoseToken(sign({ iss: policy.issuers[0], aud: 'api://other' }), policy);
     expect(d.exitCode).toBe(1);
     expect(d.answer).toEqual({
       status: 401,
@@ -75,7 +75,7 @@ describe('diagnose: the verdict', () => {
     const policy = policyFor('https://x.okta.com/oauth2/default');
     const down: KeyResolver = () =>
       Promise.reject(new AuthorityUnavailableError(AuthMessages.authorityUnavailable('keys')));
-    const d = await diagnoseToken(sign({ iss: policy.issuer }), policy, {}, down);
+    const d = await diagnoseToken(sign({ iss: policy.issuers[0] }), policy, {}, down);
     expect(d.exitCode).toBe(2);
     expect(fixOf(d)).toContain('the token is not at fault');
   });
@@ -143,7 +143,7 @@ describe('diagnose: the fix names the provider-specific mistake', () => {
   it('Entra: a header nonce marks a Microsoft Graph token', async () => {
     const policy = policyFor(`https://login.microsoftonline.com/${TENANT}/v2.0`);
     const d = await diagnoseToken(
-      sign({ iss: policy.issuer, aud: 'api://default' }, { nonce: 'graph' }),
+      sign({ iss: policy.issuers[0], aud: 'api://default' }, { nonce: 'graph' }),
       policy,
     );
     expect(d.findings).toContainEqual(expect.stringContaining('Microsoft Graph'));
@@ -151,7 +151,7 @@ describe('diagnose: the fix names the provider-specific mistake', () => {
 
   it('HS256: explains shared secrets', async () => {
     const policy = policyFor('https://t.auth0.com/');
-    const d = await diagnoseToken(sign({ iss: policy.issuer }, { alg: 'HS256' }), policy);
+    const d = await diagnoseToken(sign({ iss: policy.issuers[0] }, { alg: 'HS256' }), policy);
     expect(fixOf(d)).toContain('shared secret');
   });
 

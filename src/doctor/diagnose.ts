@@ -3,7 +3,9 @@ import type { CheckName } from '../auth/core/token-checks.js';
 import type { CheckResult, TokenInspection } from '../auth/core/token-inspection.js';
 import type { TokenPolicy } from '../auth/core/token-policy.js';
 import type { BearerError } from '../auth/core/bearer-errors.js';
+import { isIssuerTemplate, tenantOf } from '../auth/core/issuer-routing.js';
 import {
+  closestAuthority,
   compareIssuers,
   describeIssuer,
   MICROSOFT_GRAPH_AUDIENCES,
@@ -31,7 +33,15 @@ export interface AuthorityFacts {
 export interface DoctorFacts {
   inspection: TokenInspection;
   policy: TokenPolicy;
+  /**
+   * The listed authority the token named; for a token naming none, the one it most likely meant
+   * (else the first listed).
+   */
   authority: AuthorityFacts;
+  /** Every listed authority, in order. Default: `authority` alone. */
+  authorities?: AuthorityFacts[];
+  /** With `AUTH_RESOURCE` set: the URL its 401 challenges point at (`resource_metadata`). */
+  resourceMetadata?: string;
   /** The token's own issuer, looked up only for a foreign issuer or an unknown kid. */
   ownIssuer?: OwnIssuerFindings;
   /** The JOSE header of an encrypted token (JWE), which is readable. */
@@ -110,7 +120,11 @@ function passedDetail(name: CheckName, facts: DoctorFacts, decoded: DecodedToken
     case 'type':
       return header.typ === undefined ? 'no typ (accepted)' : `${String(header.typ)} is accepted`;
     case 'issuer':
-      return `${policy.issuer}, as configured`;
+      return policy.issuers.length === 1 && claims.iss === policy.issuers[0]
+        ? `${String(claims.iss)}, as configured`
+        : claims.iss === inspection.authority
+          ? `${String(claims.iss)}, one of the listed authorities`
+          : `${String(claims.iss)}, which fits ${String(inspection.authority)} (tenant ${String(claims.tid)})`;
     case 'kid':
       return String(header.kid);
     case 'key':
@@ -132,14 +146,17 @@ function passedDetail(name: CheckName, facts: DoctorFacts, decoded: DecodedToken
   }
 }
 
+/** How to fix a token from another issuer than `expected`, a listed authority. */
 function issuerFix(relation: IssuerRelation, facts: DoctorFacts, iss: string): string {
-  const expected = facts.policy.issuer;
+  const expected = facts.authority.issuer;
   const endpoint = facts.authority.tokenEndpoint;
   const from = endpoint ? `request tokens from ${endpoint}` : `request tokens from ${expected}`;
-  const orSet = `or, if ${iss} is the authority you meant, set AUTH_AUTHORITY=${iss}`;
+  const several = facts.policy.issuers.length > 1;
+  const setIt = several ? `add ${iss} to AUTH_AUTHORITY` : `set AUTH_AUTHORITY=${iss}`;
+  const orSet = `or, if ${iss} is the authority you meant, ${setIt}`;
   switch (relation.kind) {
     case 'trailing-slash':
-      return `the issuers differ only by a trailing slash, which counts: set AUTH_AUTHORITY=${iss} exactly${
+      return `the issuers differ only by a trailing slash, which counts: ${several ? `write ${expected} in AUTH_AUTHORITY as ${iss}` : `set AUTH_AUTHORITY=${iss}`} exactly${
         recognizeIssuer(iss).kind === 'auth0' ? ' (Auth0 issuers end with a slash)' : ''
       }`;
     case 'okta-org-instead-of-custom':
@@ -174,6 +191,28 @@ function issuerFix(relation: IssuerRelation, facts: DoctorFacts, iss: string): s
   }
 }
 
+/**
+ * A token whose `iss` named no listed authority: with one authority, what its relation to it
+ * says; with several, that it is none of them, and what its relation to the closest one says. A
+ * `{tenantid}` authority's issuer that failed on its tenant gets the tenant's fix.
+ */
+function wrongIssuerFix(facts: DoctorFacts, claims: Record<string, unknown>, iss: string): string {
+  const { issuers, tenants = [] } = facts.policy;
+  const template = issuers.find((a) => isIssuerTemplate(a) && tenantOf(iss, a) !== undefined);
+  if (template) {
+    return claims.tid === tenantOf(iss, template)
+      ? `tenant ${String(claims.tid)} is not in AUTH_TENANTS (${list(tenants)}): add it if this API is meant to accept it`
+      : `the token's tid (${JSON.stringify(claims.tid) ?? 'none'}) must name the tenant of its issuer ${iss}; get a token from that tenant`;
+  }
+  const fix = issuerFix(compareIssuers(claims.iss, facts.authority.issuer), facts, iss);
+  if (issuers.length === 1) return fix;
+  const related = facts.authority.issuer === closestAuthority(claims.iss, issuers);
+  const none = `${iss || 'the token issuer'} is not one of the listed authorities (${list(issuers)})`;
+  return related
+    ? `${none}; it looks like ${facts.authority.issuer}: ${fix}`
+    : `${none}: request tokens from one of them, or, if ${iss} should be accepted too, add it to AUTH_AUTHORITY`;
+}
+
 function audienceFix(facts: DoctorFacts, aud: string[]): string {
   const accepted = facts.policy.audiences;
   if (aud.some((a) => MICROSOFT_GRAPH_AUDIENCES.includes(a))) {
@@ -186,7 +225,7 @@ function audienceFix(facts: DoctorFacts, aud: string[]): string {
     'okta-custom': `the custom authorization server's audience (Security > API) must be ${accepted[0]}`,
     keycloak: `add an audience mapper for ${accepted[0]} to the client's scopes`,
   };
-  const vendor = how[recognizeIssuer(facts.policy.issuer).kind];
+  const vendor = how[recognizeIssuer(facts.authority.issuer).kind];
   const ask = vendor ?? `request the token for ${list(accepted)}`;
   return `${ask}; or, if this API is meant to accept ${list(aud) || 'it'}, add it to AUTH_AUDIENCE`;
 }
@@ -213,11 +252,11 @@ function failureFix(error: BearerError, facts: DoctorFacts, decoded?: DecodedTok
         ? 'AUTH_REQUIRE_ACCESS_TOKEN_TYPE=true wants typ at+jwt (RFC 9068): have the server issue such tokens, or set it to false'
         : `a token of type ${String(header?.typ)} is not an access token: send the access token`;
     case 'wrong_issuer':
-      return issuerFix(compareIssuers(claims.iss, policy.issuer), facts, iss);
+      return wrongIssuerFix(facts, claims, iss);
     case 'missing_kid':
       return 'the API picks the key by kid: have the server put kid in the token header';
     case 'unknown_kid':
-      return `get a new token; if that fails too, the token was signed by another server that uses the same issuer name (another environment or tenant): get it from ${authority.tokenEndpoint ?? policy.issuer}`;
+      return `get a new token; if that fails too, the token was signed by another server that uses the same issuer name (another environment or tenant): get it from ${authority.tokenEndpoint ?? authority.issuer}`;
     case 'authority_unavailable':
       return `the token is not at fault: the API cannot get ${authority.issuer}'s ${authority.metadataError ? 'metadata' : 'keys'} (${authority.metadataError ?? authority.keysError ?? 'no answer'}); check AUTH_AUTHORITY, AUTH_METADATA_ADDRESS and the network`;
     case 'algorithm_key_mismatch':
@@ -247,7 +286,8 @@ function ownIssuerFindings(facts: DoctorFacts, decoded: DecodedToken): string[] 
   const own = facts.ownIssuer;
   if (!own) return [];
   const kid = String(decoded.header.kid ?? '(none)');
-  const expected = facts.policy.issuer;
+  const several = facts.policy.issuers.length > 1;
+  const expected = facts.authority.issuer;
   const where = facts.authority.tokenEndpoint ?? expected;
   if (own.notFetched)
     return [`The token's issuer ${own.issuer} was not looked up: ${own.notFetched}.`];
@@ -262,11 +302,12 @@ function ownIssuerFindings(facts: DoctorFacts, decoded: DecodedToken): string[] 
       ? 'the Org authorization server'
       : describeIssuer(recognizeIssuer(own.issuer));
   const by = `${own.issuer}${label ? ` (${label})` : ''}`;
+  const listed = several ? 'any listed authority' : expected;
   if (!own.publishesKid) {
-    return [`kid ${kid} is published neither by ${expected} nor by the token's own issuer ${by}.`];
+    return [`kid ${kid} is published neither by ${listed} nor by the token's own issuer ${by}.`];
   }
   const lines = [
-    `kid ${kid} is published by ${by}, not by ${expected}: request tokens from ${where}.`,
+    `kid ${kid} is published by ${by}, not by ${listed}: request tokens from ${several ? 'one of them' : where}.`,
   ];
   lines.push(
     own.signatureVerifies
@@ -293,7 +334,7 @@ function shapeFindings(facts: DoctorFacts, decoded?: DecodedToken): string[] {
       );
     }
   }
-  const configured = recognizeIssuer(facts.policy.issuer);
+  const configured = recognizeIssuer(facts.authority.issuer);
   if (configured.kind === 'entra-v2' || configured.kind === 'entra-v1') {
     if (header.nonce !== undefined) {
       out.push(
@@ -304,7 +345,7 @@ function shapeFindings(facts: DoctorFacts, decoded?: DecodedToken): string[] {
   const iss = typeof claims.iss === 'string' ? claims.iss : undefined;
   const shape = describeIssuer(recognizeIssuer(iss));
   const named = facts.ownIssuer?.publishesKid === true; // the kid finding already names it
-  if (iss && shape && iss !== facts.policy.issuer && !named) {
+  if (iss && shape && !facts.policy.issuers.includes(iss) && !named) {
     out.push(`The token's issuer looks like ${shape}.`);
   }
   return out;
@@ -338,7 +379,10 @@ export function diagnose(facts: DoctorFacts): Diagnosis {
     findings,
     accepted: !error,
     answer: error
-      ? { status: error.status, challenge: error.challenge(facts.includeErrorDetails) }
+      ? {
+          status: error.status,
+          challenge: error.challenge(facts.includeErrorDetails, facts.resourceMetadata),
+        }
       : { status: 200 },
     exitCode: !error ? 0 : error.status === 503 ? 2 : 1,
   };

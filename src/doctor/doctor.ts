@@ -1,7 +1,9 @@
+import { protectedResourceMetadataUrl } from '../auth/core/protected-resource.js';
 import { inspectAccessToken } from '../auth/core/token-inspection.js';
 import { AuthConfigurationError, resolveAuthOptions, toTokenPolicy } from '../auth/auth-options.js';
 import type { AuthModuleOptions, ResolvedAuthOptions } from '../auth/auth-options.interface.js';
-import { AuthorityClient } from '../auth/keys/authority-client.js';
+import type { AuthorityClient } from '../auth/keys/authority-client.js';
+import { Authorities } from '../auth/keys/authorities.js';
 import { DEFAULT_FETCH_LIMITS } from '../auth/keys/fetch-json.js';
 import { configurationErrorOf } from '../config/auth.settings.js';
 import { ConfigurationError } from '../config/configuration.error.js';
@@ -9,6 +11,7 @@ import { blank, type Env } from '../config/env.js';
 import { settingsFromEnv } from '../config/settings.js';
 import { developmentSettings } from '../dev/development.settings.js';
 import { diagnose, type AuthorityFacts } from './diagnose.js';
+import { closestAuthority } from './issuer-shapes.js';
 import { inspectOwnIssuer } from './own-issuer.js';
 import { isLoopbackName } from './public-address.js';
 import { formatReport } from './report.js';
@@ -16,8 +19,8 @@ import { formatReport } from './report.js';
 /*
  * `npm run doctor -- <token>`: would the API accept this token, and if not, exactly why and what
  * to change. It reads the API's configuration, reaches the authority through the API's own
- * `AuthorityClient`, runs the API's own ordered checks (`inspectAccessToken`), and only then, for
- * a foreign issuer or an unknown kid, looks at what the token's own issuer publishes.
+ * `Authorities`, runs the API's own ordered checks (`inspectAccessToken`), and only then, for a
+ * foreign issuer or an unknown kid, looks at what the token's own issuer publishes.
  */
 
 export interface DoctorOutcome {
@@ -118,22 +121,28 @@ export async function runDoctor(
   }
   const { options, notes } = configuration;
   const policy = toTokenPolicy(options);
-  const client = AuthorityClient.fromOptions(options);
+  const clients = Authorities.fromOptions(options);
   const limits = { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs };
 
-  const authority = await authorityFacts(client);
-  const inspection = await inspectAccessToken(token, policy, client.resolveKey, nowSeconds);
-  authority.kids = client.keyStore?.kids ?? authority.kids;
-  // For an unknown kid the token's issuer is the configured one, whose keys the client holds;
-  // for a foreign issuer, what it publishes is looked at only when asked (inspectOwnIssuer).
+  const authorities = await Promise.all(clients.all.map(authorityFacts));
+  const inspection = await inspectAccessToken(token, policy, clients.resolveKey, nowSeconds);
+  // The authority the token named; for a foreign issuer the listed one it most likely meant.
+  const named =
+    inspection.authority ??
+    closestAuthority(inspection.decoded?.claims.iss, options.authorities) ??
+    clients.first.issuer;
+  const authority = authorities[options.authorities.indexOf(named)];
+  authority.kids = clients.get(named)?.keyStore?.kids ?? authority.kids;
+  // For an unknown kid the token's issuer is a listed one, whose keys its client holds; for a
+  // foreign issuer, what it publishes is looked at only when asked (inspectOwnIssuer).
   const ownIssuer =
     inspection.error?.reason === 'unknown_kid'
-      ? { issuer: policy.issuer, kids: authority.kids, publishesKid: false }
+      ? { issuer: authority.issuer, kids: authority.kids, publishesKid: false }
       : inspection.decoded && inspection.error?.reason === 'wrong_issuer'
         ? await inspectOwnIssuer(inspection.decoded, {
             fetchIssuer,
             requireHttps: options.requireHttpsMetadata,
-            loopbackAllowed: isLoopbackName(new URL(options.authority).hostname),
+            loopbackAllowed: options.authorities.some((a) => isLoopbackName(new URL(a).hostname)),
             limits,
           })
         : undefined;
@@ -141,7 +150,9 @@ export async function runDoctor(
     inspection,
     policy,
     authority,
+    authorities,
     ownIssuer,
+    resourceMetadata: options.resource && protectedResourceMetadataUrl(options.resource),
     jweHeader: peekJweHeader(token),
     includeErrorDetails: options.includeErrorDetails,
     nowSeconds,
@@ -149,7 +160,7 @@ export async function runDoctor(
   const text = formatReport({
     audiences: policy.audiences,
     notes,
-    authority,
+    authorities,
     decoded: inspection.decoded,
     shape: shapeOf(token),
     diagnosis,

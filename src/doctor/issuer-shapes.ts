@@ -144,3 +144,16 @@ export const MICROSOFT_GRAPH_AUDIENCES = [
   'https://graph.microsoft.com',
   'https://graph.microsoft.com/',
 ];
+
+/**
+ * Of the listed authorities, the one a foreign issuer most likely meant: the first that is the
+ * same server in another form (trailing slash, Okta server, Entra version or tenant, Keycloak
+ * realm) or, failing that, on the same host. Undefined when none is related.
+ */
+export function closestAuthority(tokenIssuer: unknown, authorities: readonly string[]) {
+  const related = authorities
+    .map((authority) => ({ authority, relation: compareIssuers(tokenIssuer, authority) }))
+    .filter(({ relation }) => relation.kind !== 'other-host' && relation.kind !== 'no-issuer');
+  return (related.find(({ relation }) => relation.kind !== 'same-host-other-server') ?? related[0])
+    ?.authority;
+}

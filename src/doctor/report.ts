@@ -11,7 +11,8 @@ export interface ReportInput {
   audiences: readonly string[];
   /** Where the configuration came from, e.g. the development authority note. */
   notes: string[];
-  authority: AuthorityFacts;
+  /** Every listed authority, in order. */
+  authorities: AuthorityFacts[];
   decoded?: DecodedToken;
   /** How the input looked when it is not a JWS: e.g. `5 segments`. */
   shape: string;
@@ -62,8 +63,8 @@ function tokenSection(input: ReportInput): string[] {
   return lines;
 }
 
-function authoritySection(input: ReportInput): string[] {
-  const a = input.authority;
+/** The discovery and keys lines of one authority. */
+function authorityState(a: AuthorityFacts): string[] {
   const discovery = a.metadataError
     ? `✗ ${a.metadataError}`
     : `✓ ${a.metadataSource ?? '(not fetched)'}`;
@@ -72,13 +73,23 @@ function authoritySection(input: ReportInput): string[] {
     : a.jwksUri
       ? `✓ ${countKeys(a.kids.length)} at ${a.jwksUri}: ${a.kids.join(', ')}`
       : '· not fetched';
+  return [`  discovery  ${discovery}`, `  keys       ${keys}`];
+}
+
+function authoritySection(input: ReportInput): string[] {
+  const { authorities } = input;
+  const audience = `  audience   ${input.audiences.join(', ')}`;
+  const listed =
+    authorities.length === 1
+      ? [`  authority  ${authorities[0].issuer}`, audience, ...authorityState(authorities[0])]
+      : [
+          ...authorities.flatMap((a) => [`  authority  ${a.issuer}`, ...authorityState(a)]),
+          audience,
+        ];
   return [
     'The API (from .env and the environment)',
     ...input.notes.map((n) => `  note       ${n}`),
-    `  authority  ${a.issuer}`,
-    `  audience   ${input.audiences.join(', ')}`,
-    `  discovery  ${discovery}`,
-    `  keys       ${keys}`,
+    ...listed,
   ];
 }
 

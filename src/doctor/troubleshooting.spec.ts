@@ -30,8 +30,11 @@ const TOKEN_ENDPOINTS: Record<string, string> = {
     'https://kc.example.com/realms/shop/protocol/openid-connect/token',
 };
 
+/** Several authorities: an Okta custom server and an Auth0 custom domain. */
+const LISTED = [OKTA, 'https://login.example.com/'];
+
 const policyFor = (issuer: string): TokenPolicy =>
-  testPolicy({ issuer, algorithms: [...ASYMMETRIC_ALGORITHMS] });
+  testPolicy({ issuers: [issuer], algorithms: [...ASYMMETRIC_ALGORITHMS] });
 
 const published = keyResolverFor(key, OKTA);
 
@@ -39,9 +42,17 @@ const published = keyResolverFor(key, OKTA);
 async function doctorSays(
   configured: string,
   claims: Record<string, unknown>,
-  options: { header?: Record<string, unknown>; now?: number; facts?: Partial<DoctorFacts> } = {},
+  options: {
+    header?: Record<string, unknown>;
+    now?: number;
+    facts?: Partial<DoctorFacts>;
+    /** Several authorities, the first being `configured`. */
+    listed?: string[];
+  } = {},
 ): Promise<string[]> {
-  const policy = policyFor(configured);
+  const policy = options.listed
+    ? testPolicy({ issuers: options.listed, algorithms: [...ASYMMETRIC_ALGORITHMS] })
+    : policyFor(configured);
   const now = options.now ?? T - 60;
   const token = signJws(
     { alg: 'RS256', kid: key.kid, ...options.header },
@@ -90,6 +101,7 @@ describe('the troubleshooting table says what the code says', () => {
     AuthMessages.missingExp(),
     AuthMessages.algorithmNotAllowed('HS256', ASYMMETRIC_ALGORITHMS),
     AuthMessages.authorityUnavailable('signing keys'),
+    AuthMessages.issuerNotListed('https://login.example.org/', LISTED),
   ])('the API: %s', (description) => {
     expect(doc).toContain(description);
   });
@@ -142,6 +154,11 @@ describe('the troubleshooting table says what the code says', () => {
     ['expired', 1, () => doctorSays(OKTA, {}, { now: T + 7200 })],
     ['audience', 1, () => doctorSays(OKTA, { aud: 'api://billing' })],
     ['ID token', 1, () => doctorSays(OKTA, { nonce: 'n', aud: 'spa', azp: 'spa' })],
+    [
+      'issuer not listed',
+      1,
+      () => doctorSays(OKTA, { iss: 'https://login.example.org/' }, { listed: LISTED }),
+    ],
   ])('the doctor: %s', async (_name, count, says) => {
     const lines = await says();
     expect(lines).toHaveLength(count);

@@ -22,12 +22,12 @@ export class HealthController {
   }
 
   /**
-   * Readiness: 200 when the database answers and the authority's metadata and keys can be had
-   * (cached or fetched now); 503 otherwise, with the part that failed (`database`, `discovery` or
-   * `jwks`) under `error`.
+   * Readiness: 200 when the database answers and the metadata and keys of at least one authority
+   * can be had (cached or fetched now); 503 otherwise, with the part that failed under `error`:
+   * `database`, `discovery` or `jwks` (one authority), or an authority's issuer (several).
    */
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: the database answers, the authority keys can be had' })
+  @ApiOperation({ summary: 'Readiness: the database answers, some authority keys can be had' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.database.isReady(), () => this.authority.isReady()]);

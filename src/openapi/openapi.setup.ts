@@ -145,7 +145,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Messages API')
     .setDescription(
-      `Protected by OAuth 2.0 access tokens from ${auth.authority} (audience ${auth.audience.join(', ')}). ` +
+      `Protected by OAuth 2.0 access tokens from ${auth.authorities.join(', ')} (audience ${auth.audience.join(', ')}). ` +
         'Each operation lists the scopes it needs; Authorize gets a token with client_credentials.',
     )
     .setVersion('1.0')

@@ -4,11 +4,11 @@ import { Test } from '@nestjs/testing';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import { AUTH_OPTIONS } from '../../src/auth/auth.constants.js';
-import { AuthModule, createAuthorityClient } from '../../src/auth/auth.module.js';
+import { AuthModule, createAuthorities } from '../../src/auth/auth.module.js';
 import type { ResolvedAuthOptions } from '../../src/auth/auth-options.interface.js';
 import { AuthMessages } from '../../src/auth/core/auth-messages.js';
 import { VerifiedTokenCache } from '../../src/auth/core/verified-token-cache.js';
-import { AuthorityClient } from '../../src/auth/keys/authority-client.js';
+import { Authorities } from '../../src/auth/keys/authorities.js';
 import { TestAuthority } from '../../src/auth/testing/index.js';
 
 @Controller('things')
@@ -37,10 +37,10 @@ describe('a cached token whose key the authority removed', () => {
       imports: [AuthModule.forRoot(authority.moduleOptions)],
       controllers: [ThingsController],
     })
-      .overrideProvider(AuthorityClient)
+      .overrideProvider(Authorities)
       .useFactory({
         factory: (options: ResolvedAuthOptions, cache: VerifiedTokenCache) =>
-          createAuthorityClient(options, cache, { maxAgeMs: 0 }),
+          createAuthorities(options, cache, { maxAgeMs: 0 }),
         inject: [AUTH_OPTIONS, VerifiedTokenCache],
       })
       .compile();
@@ -63,7 +63,7 @@ describe('a cached token whose key the authority removed', () => {
     authority.rotate({ keepOld: false });
     const fetched = authority.fetches.jwks;
     await call(); // a cache hit: it may still pass, and starts a refresh in the background
-    const keys = app.get(AuthorityClient).keyStore;
+    const keys = app.get(Authorities).first.keyStore;
     for (let i = 0; i < 100 && keys?.kids.includes(oldKid); i++) await sleep(20);
 
     expect(authority.fetches.jwks).toBeGreaterThan(fetched);

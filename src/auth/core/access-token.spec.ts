@@ -71,10 +71,10 @@ describe('verifyAccessToken', () => {
   it('lists its checks in the order it runs them', () => {
     expect(ACCESS_TOKEN_CHECKS).toEqual([
       'format',
+      'issuer',
       'algorithm',
       'header',
       'type',
-      'issuer',
       'kid',
       'key',
       'key_fits',
@@ -86,14 +86,15 @@ describe('verifyAccessToken', () => {
     ]);
   });
 
-  it('returns the principal of a good token, and the kid that verified it', async () => {
-    const { principal, kid } = await verifyAccessToken(
+  it('returns the principal of a good token, the kid that verified it and its authority', async () => {
+    const { principal, kid, authority } = await verifyAccessToken(
       token({ client_id: 'c1' }),
       policy,
       resolve(vk()),
       NOW,
     );
     expect(kid).toBe('rsa-1');
+    expect(authority).toBe(TEST_ISSUER);
     expect(principal).toMatchObject({
       sub: 'user-1',
       scopes: ['messages:read'],

@@ -65,6 +65,14 @@ export const AuthMessages = {
     typeof tokenIssuer === 'string'
       ? `The token issuer ${shown(tokenIssuer)} is not the expected issuer ${expected}${sameHostHint(tokenIssuer, expected)}`
       : `The token has no issuer; the expected issuer is ${expected}`,
+  issuerNotListed: (tokenIssuer: unknown, accepted: readonly string[]) =>
+    typeof tokenIssuer === 'string'
+      ? `The token issuer ${shown(tokenIssuer)} is not one of the accepted issuers: ${shown(accepted, 160)}`
+      : `The token has no issuer; the accepted issuers are ${shown(accepted, 160)}`,
+  tenantMismatch: (tokenIssuer: string, tid: unknown) =>
+    `The token issuer ${shown(tokenIssuer)} names another tenant than its tid ${shown(tid ?? 'none', 40)}`,
+  tenantNotAccepted: (tenant: string) =>
+    `The token tenant ${tenant} is not one of the accepted tenants`,
   missingKid: () => 'The token header names no key (kid)',
   unknownKid: (kid: string, issuer: string) =>
     `The signing key ${shown(kid)} was not found in the keys of ${issuer}, even after a refresh`,

@@ -70,11 +70,16 @@ export abstract class BearerError extends Error {
     this.reason = reason;
   }
 
-  /** The `WWW-Authenticate` header value, or undefined when none is sent. */
-  challenge(includeDescription = true): string | undefined {
+  /**
+   * The `WWW-Authenticate` header value, or undefined when none is sent. `resourceMetadata`, the
+   * URL of this API's RFC 9728 metadata, is added to every challenge as `resource_metadata`.
+   */
+  challenge(includeDescription = true, resourceMetadata?: string): string | undefined {
     const params = [this.code && `error="${this.code}"`];
     if (this.code && includeDescription) params.push(`error_description="${this.message}"`);
     params.push(...this.extraChallengeParams());
+    if (resourceMetadata)
+      params.push(`resource_metadata="${toChallengeText(resourceMetadata, 2048)}"`);
     const list = params.filter(Boolean).join(', ');
     return list ? `Bearer ${list}` : 'Bearer';
   }

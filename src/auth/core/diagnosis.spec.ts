@@ -15,7 +15,7 @@ import type { KeyResolver } from './token-policy.js';
 
 const ISSUER = 'https://x.okta.com/oauth2/default';
 const policy = testPolicy({
-  issuer: ISSUER,
+  issuers: [ISSUER],
   audiences: ['api://default', 'api://other-accepted'],
 });
 const NOW = 1_800_000_000;
@@ -63,10 +63,10 @@ describe('inspectAccessToken: one report per check, in the API order', () => {
   it('lists every check in the order the API runs them', () => {
     expect(ACCESS_TOKEN_CHECKS).toEqual([
       'format',
+      'issuer',
       'algorithm',
       'header',
       'type',
-      'issuer',
       'kid',
       'key',
       'key_fits',
@@ -197,9 +197,9 @@ describe('inspectAccessToken: one report per check, in the API order', () => {
 
   it('never looks a key up for a foreign issuer: the issuer is checked first', async () => {
     let lookups = 0;
-    const report = await inspect(orgToken, (kid, alg) => {
+    const report = await inspect(orgToken, (kid, alg, authority) => {
       lookups++;
-      return published(kid, alg);
+      return published(kid, alg, authority);
     });
     expect(report.error?.reason).toBe('wrong_issuer');
     expect(lookups).toBe(0);

@@ -43,14 +43,8 @@ const claimsCheck = (extra: Record<string, unknown>) =>
   reasonOf(() => run(CLAIM_CHECKS, token(extra)));
 
 describe('HEADER_CHECKS (before any key is looked up)', () => {
-  it('run in order: algorithm, header, type, issuer, kid', () => {
-    expect(HEADER_CHECKS.map((c) => c.name)).toEqual([
-      'algorithm',
-      'header',
-      'type',
-      'issuer',
-      'kid',
-    ]);
+  it('run in order: algorithm, header, type, kid (the issuer was routed before them)', () => {
+    expect(HEADER_CHECKS.map((c) => c.name)).toEqual(['algorithm', 'header', 'type', 'kid']);
   });
 
   it('accept a good token', () => {
@@ -100,18 +94,6 @@ describe('HEADER_CHECKS (before any key is looked up)', () => {
     expect(() => run(HEADER_CHECKS, token(), strict)).not.toThrow();
   });
 
-  it.each([
-    ['another host', 'https://evil.example.org'],
-    ['the same host, another server', 'https://idp.example.com'],
-    ['a trailing slash', `${TEST_ISSUER}/`],
-    ['a different case', TEST_ISSUER.toUpperCase()],
-  ])('compare the issuer exactly: %s', (_name, iss) => {
-    expect(beforeKey(token({ iss }))).toEqual([
-      'wrong_issuer',
-      AuthMessages.wrongIssuer(iss, TEST_ISSUER),
-    ]);
-  });
-
   it('refuse an unsigned token with an allowed alg', () => {
     const unsigned = token().replace(/[^.]+$/, '');
     expect(beforeKey(unsigned)).toEqual([
@@ -120,8 +102,7 @@ describe('HEADER_CHECKS (before any key is looked up)', () => {
     ]);
   });
 
-  it('refuse a token without issuer or kid', () => {
-    expect(beforeKey(token({ iss: undefined }))[0]).toBe('wrong_issuer');
+  it('refuse a token without kid', () => {
     expect(beforeKey(token({}, { kid: undefined }))).toEqual([
       'missing_kid',
       AuthMessages.missingKid(),

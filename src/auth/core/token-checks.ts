@@ -6,17 +6,18 @@ import type { TokenPolicy } from './token-policy.js';
 
 /*
  * The checks that need no key, by name. Header checks run before any key is looked up (they cost
- * no network, so a foreign token never triggers a JWKS fetch); claim checks run once the signature
- * is good. Each one returns, or throws the refusal the API answers with.
+ * no network); claim checks run once the signature is good. The issuer is checked before both,
+ * by `routeByIssuer`, so a foreign token never triggers a JWKS fetch. Each one returns, or throws
+ * the refusal the API answers with.
  */
 
 /** The name of each check, in the order `verifyAccessToken` runs them. Logs and the doctor use these. */
 export type CheckName =
   | 'format'
+  | 'issuer'
   | 'algorithm'
   | 'header'
   | 'type'
-  | 'issuer'
   | 'kid'
   | 'key'
   | 'key_fits'
@@ -36,7 +37,10 @@ const refuse = (reason: RejectionReason, text: string) => new InvalidTokenError(
 const ACCESS_TOKEN_TYPES = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
 const STRICT_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 
-/** Before the key, in order: `algorithm`, `header`, `type`, `issuer`, `kid`. */
+/**
+ * After the issuer picked the authority (`routeByIssuer`), before the key, in order:
+ * `algorithm`, `header`, `type`, `kid`.
+ */
 export const HEADER_CHECKS: readonly TokenCheck[] = [
   {
     name: 'algorithm',
@@ -74,14 +78,6 @@ export const HEADER_CHECKS: readonly TokenCheck[] = [
           ? AuthMessages.atJwtRequired(header.typ)
           : AuthMessages.wrongTokenType(header.typ);
         throw refuse('wrong_token_type', text);
-      }
-    },
-  },
-  {
-    name: 'issuer',
-    run({ claims }, policy) {
-      if (claims.iss !== policy.issuer) {
-        throw refuse('wrong_issuer', AuthMessages.wrongIssuer(claims.iss, policy.issuer));
       }
     },
   },

@@ -21,6 +21,8 @@ export interface TokenInspection {
   error?: BearerError;
   /** What the token said about itself, when it could be decoded. */
   decoded?: DecodedToken;
+  /** The listed authority the token's `iss` named, when it named one. */
+  authority?: string;
   /** The key that was found for the token's `kid`. */
   key?: VerificationKey;
   /** Set when every check passed. */
@@ -52,5 +54,6 @@ export async function inspectAccessToken(
     if (i === trace.passed.length && error) return { name, outcome: 'failed', error };
     return { name, outcome: 'not_reached' };
   });
-  return { checks, error, decoded: trace.decoded, key: trace.key, principal };
+  const { decoded, authority, key } = trace;
+  return { checks, error, decoded, authority, key, principal };
 }

@@ -4,8 +4,13 @@ import type { ClaimPath } from './claim-path.js';
 /* What an access token must satisfy, and the keys it is checked with. */
 
 export interface TokenPolicy {
-  /** The exact issuer a token must name: the authority, as confirmed by discovery. */
-  issuer: string;
+  /**
+   * The issuers a token may name (`iss`, matched exactly): the authorities, as confirmed by
+   * discovery. An Entra ID template with `{tenantid}` accepts each tenant's issuer.
+   */
+  issuers: readonly string[];
+  /** With a `{tenantid}` authority, the tenants accepted; empty or absent: any tenant. */
+  tenants?: readonly string[];
   audiences: readonly string[];
   algorithms: readonly string[];
   clockSkewSeconds: number;
@@ -24,7 +29,12 @@ export interface VerificationKey {
 }
 
 /**
- * The key for a token's `kid` (and `alg`), or a `BearerError`: 401 when the authority doesn't
- * publish it, 503 when the authority can't be asked. A key already held may be returned at once.
+ * The key for a token's `kid` (and `alg`) among the keys of `authority`, the listed authority
+ * the token's `iss` named; or a `BearerError`: 401 when that authority doesn't publish it, 503
+ * when it can't be asked. A key already held may be returned at once.
  */
-export type KeyResolver = (kid: string, alg: string) => VerificationKey | Promise<VerificationKey>;
+export type KeyResolver = (
+  kid: string,
+  alg: string,
+  authority: string,
+) => VerificationKey | Promise<VerificationKey>;

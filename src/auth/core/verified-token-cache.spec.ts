@@ -9,9 +9,11 @@ import {
 
 const NOW = 1_800_000_000;
 
-function entry(kid = 'k1', exp = NOW + 300): VerifiedEntry {
-  const claims = { iss: 'https://idp.example.com', sub: 'u', scope: 'a b', exp };
-  return { principal: toPrincipal(claims), kid, exp };
+const ISSUER = 'https://idp.example.com';
+
+function entry(kid = 'k1', exp = NOW + 300, authority = ISSUER): VerifiedEntry {
+  const claims = { iss: authority, sub: 'u', scope: 'a b', exp };
+  return { principal: toPrincipal(claims), kid, authority, exp };
 }
 
 function filled(capacity: number, ...entries: [string, VerifiedEntry][]) {
@@ -82,16 +84,24 @@ describe('VerifiedTokenCache', () => {
 
   it('drops the entries of keys that left the JWKS, and only those', () => {
     const cache = filled(10, ['a', entry('old')], ['b', entry('kept')], ['c', entry('old')]);
-    cache.dropKeys(['old', 'unknown']);
+    cache.dropKeys(['old', 'unknown'], ISSUER);
     expect(cache.get('a', NOW)).toBeUndefined();
     expect(cache.get('c', NOW)).toBeUndefined();
     expect(cache.get('b', NOW)).toBeDefined();
   });
 
+  it("drops a kid of one authority only: another authority's key of the same kid stays", () => {
+    const other = 'https://other.example.com';
+    const cache = filled(10, ['a', entry('k1')], ['b', entry('k1', NOW + 300, other)]);
+    cache.dropKeys(['k1'], other);
+    expect(cache.get('a', NOW)).toBeDefined();
+    expect(cache.get('b', NOW)).toBeUndefined();
+  });
+
   it('does not store a verification that started before keys were dropped', () => {
     const cache = new VerifiedTokenCache(10);
     const before = cache.generation;
-    cache.dropKeys(['old']);
+    cache.dropKeys(['old'], ISSUER);
     expect(cache.set('a', entry('old'), before, NOW)).toBe(false);
     expect(cache.set('a', entry('new'), cache.generation, NOW)).toBe(true);
   });

@@ -7,6 +7,8 @@ export interface VerifiedEntry {
   principal: Principal;
   /** The `kid` whose key verified the signature. */
   kid: string;
+  /** The listed authority whose key that is. */
+  authority: string;
   /** The token's `exp`, in seconds: the entry is gone from this instant on. */
   exp: number;
 }
@@ -23,8 +25,8 @@ export const DEFAULT_TOKEN_CACHE_SIZE = 2_000;
  * - **Bounded LRU** of `capacity` entries (0 disables the cache).
  * - **Never outlives `exp`**: an entry is dropped at the token's `exp`, skew or not; after that
  *   the token goes through full verification again (which applies the clock skew).
- * - **Follows the key set**: `dropKeys` removes every entry verified with a key that left the
- *   JWKS (or changed). A verification that started before such a drop is not stored
+ * - **Follows the key set**: `dropKeys` removes every entry verified with a key that left its
+ *   authority's JWKS (or changed). A verification that started before such a drop is not stored
  *   (`generation`), so a removed key can't sneak back in.
  * - Only successes are stored. The caller still runs the time checks (`exp`/`nbf` with skew) on
  *   every hit, and the scope check on every request.
@@ -78,12 +80,12 @@ export class VerifiedTokenCache {
     return true;
   }
 
-  /** Drops every entry verified with one of these kids. */
-  dropKeys(kids: readonly string[]): void {
+  /** Drops every entry verified with one of these kids of `authority`. */
+  dropKeys(kids: readonly string[], authority: string): void {
     this.epoch++;
     const gone = new Set(kids);
     for (const [key, entry] of this.entries) {
-      if (gone.has(entry.kid)) this.entries.delete(key);
+      if (gone.has(entry.kid) && entry.authority === authority) this.entries.delete(key);
     }
   }
 

@@ -1,9 +1,8 @@
 import { AuthMessages } from '../core/auth-messages.js';
 import { AuthorityUnavailableError, InvalidTokenError } from '../core/bearer-errors.js';
 import type { VerificationKey } from '../core/token-policy.js';
-import type { ResolvedAuthOptions } from '../auth-options.interface.js';
 import { discover, type AuthorityMetadata } from './discovery.js';
-import { AuthorityFetchError, DEFAULT_FETCH_LIMITS, type FetchLimits } from './fetch-json.js';
+import { AuthorityFetchError, type FetchLimits } from './fetch-json.js';
 import { DEFAULT_KEY_STORE_OPTIONS, JwksKeyStore, type KeyStoreOptions } from './jwks-key-store.js';
 import { SingleFlight } from './single-flight.js';
 
@@ -16,14 +15,23 @@ export interface AuthorityClientOptions {
 }
 
 export interface AuthorityStatus {
+  /** The authority, as configured. */
+  issuer: string;
   metadata: { ok: boolean; source?: string; error?: string };
   keys: { ok: boolean; count: number; jwksUri?: string; error?: string };
 }
 
+/** What discovery gives: the document, and the key store of its `jwks_uri`. */
+interface Discovered {
+  metadata: AuthorityMetadata;
+  keys: JwksKeyStore;
+}
+
 /**
- * The one place that talks to the authority: discovery first, then the JWKS through
+ * The one place that talks to one authority: discovery first, then the JWKS through
  * `JwksKeyStore` (whose doc comment describes key caching, single flight, the refresh budget and
- * stale-if-error). The guard, the readiness probe and the doctor CLI all go through here.
+ * stale-if-error). Each listed authority has its own (`Authorities`), so its state, budget and
+ * outages are its own. The guard, the readiness probe and the doctor CLI all go through here.
  *
  * - **Discovery** is single flight and kept once it succeeds: the issuer and `jwks_uri` don't
  *   change under a running API, so a discovery outage after start-up changes nothing. A failure
@@ -34,12 +42,6 @@ export interface AuthorityStatus {
  *   challenge) when discovery or the JWKS could not be had (down, slow beyond the time limit,
  *   HTTP error, garbage, no usable key) and the key isn't cached. Never a 500, never a hang.
  */
-/** What discovery gives: the document, and the key store of its `jwks_uri`. */
-interface Discovered {
-  metadata: AuthorityMetadata;
-  keys: JwksKeyStore;
-}
-
 export class AuthorityClient {
   private discovered?: Discovered;
   private readonly discovery: SingleFlight<Discovered>;
@@ -58,20 +60,7 @@ export class AuthorityClient {
     );
   }
 
-  /** The client for the module's options; the guard and the doctor CLI both build it here. */
-  static fromOptions(
-    options: ResolvedAuthOptions,
-    keyStore: Partial<KeyStoreOptions> = {},
-  ): AuthorityClient {
-    return new AuthorityClient({
-      authority: options.authority,
-      metadataAddress: options.metadataAddress,
-      requireHttpsMetadata: options.requireHttpsMetadata,
-      limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
-      keyStore,
-    });
-  }
-
+  /** The authority as configured: its tokens' issuer (or an Entra `{tenantid}` template). */
   get issuer(): string {
     return this.options.authority;
   }
@@ -142,12 +131,14 @@ export class AuthorityClient {
       const { metadata, keys } = await this.connect();
       const error = keys.size === 0 ? await keys.refresh() : undefined;
       return {
+        issuer: this.issuer,
         metadata: { ok: true, source: metadata.source },
         keys: { ok: keys.size > 0, count: keys.size, jwksUri: keys.jwksUri, error: error?.message },
       };
     } catch (error) {
       if (!(error instanceof AuthorityFetchError)) throw error;
       return {
+        issuer: this.issuer,
         metadata: { ok: false, error: error.message },
         keys: { ok: false, count: 0, error: 'metadata unavailable' },
       };

@@ -1,3 +1,4 @@
+import { TENANT_PLACEHOLDER } from '../core/issuer-routing.js';
 import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
 
 export interface AuthorityMetadata {
@@ -8,9 +9,15 @@ export interface AuthorityMetadata {
   source: string;
 }
 
+/**
+ * Where an Entra ID `{tenantid}` template's metadata is: the `common` tenant's document, whose
+ * `issuer` is the template itself and whose keys sign for every tenant.
+ */
+const TEMPLATE_METADATA_TENANT = 'common';
+
 /** The two well-known locations, in the order they are tried (OpenID Connect, then RFC 8414). */
 export function metadataUrls(authority: string): string[] {
-  const url = new URL(authority);
+  const url = new URL(authority.replace(TENANT_PLACEHOLDER, TEMPLATE_METADATA_TENANT));
   const path = url.pathname.replace(/\/$/, '');
   return [
     `${url.origin}${path}/.well-known/openid-configuration`,

@@ -6,6 +6,7 @@
  * expect(res).toBeUnauthorized('invalid_token');
  * expect(res).toBeForbiddenForScopes('messages:write');
  * expect(res).toBeForbidden('messages.moderator');
+ * expect(res).toPointToResourceMetadata('https://api.example.com/.well-known/oauth-protected-resource');
  * ```
  * On failure they print the status, the challenge and the body.
  */
@@ -110,6 +111,17 @@ export const bearerMatchers = {
     return result(pass, `403 Forbidden with no WWW-Authenticate${naming}`, res);
   },
 
+  /**
+   * A challenge that points at the RFC 9728 metadata: `resource_metadata="<url>"`, or any
+   * `resource_metadata` without a URL (so `.not.toPointToResourceMetadata()` says there is none).
+   * Combine it with the other matchers: `toBeUnauthorized` ignores the parameter.
+   */
+  toPointToResourceMetadata(res: HttpAnswer, url?: string) {
+    const given = challengeOf(res)?.params.resource_metadata;
+    const pass = url === undefined ? given !== undefined : given === url;
+    return result(pass, `a challenge with resource_metadata="${url ?? '<any URL>'}"`, res);
+  },
+
   /** 503 with `Retry-After` and no challenge: the authority is unavailable, the token isn't blamed. */
   toBeAuthorityUnavailable(res: HttpAnswer) {
     const pass =
@@ -127,5 +139,6 @@ declare module 'expect' {
     toBeForbiddenForScopes(...scopes: string[]): R;
     toBeForbidden(what?: string | RegExp): R;
     toBeAuthorityUnavailable(): R;
+    toPointToResourceMetadata(url?: string): R;
   }
 }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { AuthModule } from '../auth.module.js';
 import type { AuthModuleOptions } from '../auth-options.interface.js';
-import { AuthorityClient } from '../keys/authority-client.js';
+import { Authorities } from '../keys/authorities.js';
 import { claimsWithRoles } from './role-claims.js';
 import { TestAuthority, type Claims } from './test-authority.js';
 
@@ -90,7 +90,7 @@ async function start(options: TestAppOptions, authority: TestAuthority): Promise
     if (app.getHttpAdapter().getType() === 'fastify') {
       await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
     }
-    if (options.warm !== false) await app.get(AuthorityClient).check();
+    if (options.warm !== false) await app.get(Authorities).check();
     return app;
   } catch (error) {
     await app.close();

@@ -39,6 +39,7 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
  * const token = authority.mint({ scope: 'messages:read' });
  * authority.jwks = 'down';         // fault injection
  * authority.fetches.jwks;          // how many times the JWKS was asked for
+ * authority.hostRequests;          // every request its host answered, for any issuer
  * await authority.close();
  * ```
  */
@@ -48,6 +49,11 @@ export class TestAuthority {
   /** Where discovery is served: OpenID Connect's location, or only RFC 8414's. */
   wellKnown: 'openid-configuration' | 'oauth-authorization-server' = 'openid-configuration';
   slowMs = 10_000;
+  /**
+   * The `issuer` its discovery document names, when not its own: Entra ID's `common` metadata
+   * names the template `https://login.microsoftonline.com/{tenantid}/v2.0`.
+   */
+  metadataIssuer?: string;
   readonly fetches = { jwks: 0, discovery: 0 };
   /** Every key published in the JWKS, in order. The last one signs by default. */
   keys: TestKey[];
@@ -85,6 +91,14 @@ export class TestAuthority {
 
   get origin(): string {
     return this.host.origin;
+  }
+
+  /**
+   * Every request the host has answered, for any of its issuers or none (a 404): `fetches`
+   * counts this issuer's, this counts them all.
+   */
+  get hostRequests(): number {
+    return this.host.requests;
   }
 
   get issuer(): string {
@@ -178,7 +192,7 @@ export class TestAuthority {
     if (route === `/.well-known/${this.wellKnown}`) {
       this.fetches.discovery++;
       this.host.answer(res, this.discovery, this.slowMs, () => ({
-        issuer: this.issuer,
+        issuer: this.metadataIssuer ?? this.issuer,
         jwks_uri: this.jwksUri,
         token_endpoint: `${this.issuer}/token`,
         id_token_signing_alg_values_supported: ['RS256'],
@@ -199,6 +213,7 @@ export class TestAuthority {
 /** @internal One HTTP server for one or more test issuers. */
 class TestHost {
   private readonly issuers: TestAuthority[] = [];
+  requests = 0;
 
   private constructor(
     private readonly server: Server,
@@ -208,7 +223,9 @@ class TestHost {
   }
 
   static async listen(): Promise<TestHost> {
-    const server = createServer();
+    // Idle connections stay open until close(): a server that drops one as the client reuses it
+    // answers ECONNRESET, which a loaded machine turns into a flaky "authority down".
+    const server = createServer({ keepAliveTimeout: 0 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return new TestHost(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
   }
@@ -221,6 +238,7 @@ class TestHost {
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
+    this.requests++;
     const url = req.url ?? '/';
     const rfc8414 = '/.well-known/oauth-authorization-server';
     if (url.startsWith(rfc8414)) {

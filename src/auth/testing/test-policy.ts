@@ -7,14 +7,14 @@ import type { TestKey } from './test-keys.js';
 export const TEST_ISSUER = 'https://idp.example.com/oauth2/default';
 
 /**
- * A `TokenPolicy` for unit specs of the core: issuer `TEST_ISSUER`, audience `api://default`,
+ * A `TokenPolicy` for unit specs of the core: one issuer, `TEST_ISSUER`; audience `api://default`;
  * RS256 only, 60 s of clock skew, any access token type. Override what a spec is about.
  *
  * @example testPolicy({ algorithms: ['RS256', 'ES256'], requireAtJwt: true })
  */
 export function testPolicy(overrides: Partial<TokenPolicy> = {}): TokenPolicy {
   return {
-    issuer: TEST_ISSUER,
+    issuers: [TEST_ISSUER],
     audiences: ['api://default'],
     algorithms: ['RS256'],
     clockSkewSeconds: 60,

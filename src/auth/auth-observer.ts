@@ -27,6 +27,12 @@ export interface AuthObserver {
    * `authority` is the listed authority, as configured (a fixed set: fit for a metric label).
    */
   keySetFetched?(outcome: 'success' | 'failure', authority: string): void;
+  /**
+   * An introspection call (RFC 7662) ended: `active` or `inactive` as the endpoint answered, or
+   * `failure` (unreachable, too slow, an error status, our client refused, a malformed answer). Not
+   * called when a cached answer is reused: that is `authenticated(true)`.
+   */
+  introspected?(outcome: 'active' | 'inactive' | 'failure'): void;
 }
 
 /** The DI token of the app's `AuthObserver`, if it provides one. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get } from '@nestjs/common';
 import request from 'supertest';
-import { AnyScope, Public, Scopes } from '../src/auth/index.js';
+import { AnyScope, Policy, Public, Scopes, policy } from '../src/auth/index.js';
 import { TestAuthority, startTestApp, type TestApp } from '../src/auth/testing/index.js';
 import type { HttpAdapterName } from '../src/config/http.settings.js';
 import { rawRequest } from './support/raw-request.js';
@@ -126,6 +126,12 @@ class ReportsController {
   export() {
     return [];
   }
+
+  @Policy('reports.audit')
+  @Get('audit')
+  audit() {
+    return [];
+  }
 }
 
 @Public()
@@ -141,17 +147,25 @@ describe('the module serves RFC 9728 by itself (startTestApp, no app around it)'
   beforeAll(async () => {
     api = await startTestApp({
       controllers: [ReportsController, AboutController],
-      auth: { resource: 'https://reports.example.com/api' },
+      auth: {
+        resource: 'https://reports.example.com/api',
+        policies: {
+          'reports.audit': policy().requireAnyOf(
+            policy().requireScopes('reports:audit'),
+            policy().requireRoles('auditor'),
+          ),
+        },
+      },
     });
   });
   afterAll(() => api?.close());
 
-  it('lists every scope a route requires, all-of and any-of alike, and no documentation', async () => {
+  it('lists every scope a route requires, all-of, any-of and through a policy, and no documentation', async () => {
     const res = await request(api.server).get(`${WELL_KNOWN}/api`);
     expect(res.body).toEqual({
       resource: 'https://reports.example.com/api',
       authorization_servers: [api.authority.issuer],
-      scopes_supported: ['reports:admin', 'reports:export', 'reports:read'],
+      scopes_supported: ['reports:admin', 'reports:audit', 'reports:export', 'reports:read'],
       bearer_methods_supported: ['header'],
     });
   });

@@ -8,6 +8,7 @@ import {
   protectedResourceMetadataPath,
   type ProtectedResourceMetadata,
 } from './core/protected-resource.js';
+import { policyScopes } from './core/authorization-policy.js';
 import { requiredScopeList } from './core/scopes.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 
@@ -51,7 +52,10 @@ export class ProtectedResourceRoute implements OnModuleInit {
     return this.document;
   }
 
-  /** Every scope a route of the app requires (all-of and any-of alike). */
+  /**
+   * Every scope a route of the app requires: its `@Scopes` / `@AnyScope` (all-of and any-of
+   * alike) and the scopes its `@Policy` policies name.
+   */
   private requiredScopes(): string[] {
     const scopes: string[] = [];
     for (const wrapper of this.discovery.getControllers()) {
@@ -61,8 +65,12 @@ export class ProtectedResourceRoute implements OnModuleInit {
       for (const name of this.scanner.getAllMethodNames(prototype)) {
         const handler = prototype[name];
         if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-        const required = this.routes.forRoute(controller, handler).scopes;
-        if (required) scopes.push(...requiredScopeList(required));
+        const route = this.routes.forRoute(controller, handler);
+        if (route.scopes) scopes.push(...requiredScopeList(route.scopes));
+        for (const name of route.policies ?? []) {
+          const named = this.options.policies.get(name);
+          if (named) scopes.push(...policyScopes(named));
+        }
       }
     }
     return scopes;

@@ -4,6 +4,7 @@ import {
   firstUnmet,
   isPolicyWithRequirements,
   policy,
+  policyScopes,
   type AuthorizationContext,
   type AuthorizationPolicy,
 } from './authorization-policy.js';
@@ -253,5 +254,26 @@ describe('firstUnmet', () => {
       .requireAssertion(() => (ran = true));
     await firstUnmet(p, { principal: caller() });
     expect(ran).toBe(false);
+  });
+});
+
+describe('policyScopes: the scopes a policy names, for RFC 9728 scopes_supported', () => {
+  it('lists all-of and any-of scopes and those of alternatives, once each', () => {
+    const named = policy()
+      .requireScopes('reports:read', 'reports:list')
+      .requireRoles('auditor')
+      .requireAnyOf(
+        policy().requireAnyScope('reports:export', 'reports:read'),
+        policy().requireClaim('tier', 'gold'),
+      );
+    expect(policyScopes(named)).toEqual(['reports:read', 'reports:list', 'reports:export']);
+  });
+
+  it('is empty for a policy of roles, claims and assertions only', () => {
+    const named = policy()
+      .requireRoles('auditor')
+      .requireClaim('tier')
+      .requireAssertion(() => true);
+    expect(policyScopes(named)).toEqual([]);
   });
 });

@@ -25,9 +25,13 @@ export type Assertion<R = unknown> = (
 /** A value `requireClaim` accepts: compared with `===`, to the claim or to each of its items. */
 export type ClaimValue = string | number | boolean;
 
-/** One requirement: what it asks for, as a phrase for the 403 message, and its check. */
+/**
+ * One requirement: what it asks for, as a phrase for the 403 message, and its check. `scopes` names
+ * the scopes the check can be met with, so that RFC 9728's `scopes_supported` lists them.
+ */
 export interface PolicyRequirement<in R = unknown> {
   readonly requires: string;
+  readonly scopes?: readonly string[];
   check(context: AuthorizationContext<R>): boolean | Promise<boolean>;
 }
 
@@ -71,6 +75,7 @@ export class AuthorizationPolicy<R = unknown> implements PolicyDefinition<R> {
     const all = names('requireScopes', scopes);
     return this.require({
       requires: AuthMessages.requires.all('scope', all),
+      scopes: all,
       check: ({ principal }) => all.every((s) => principal.scopes.includes(s)),
     });
   }
@@ -80,6 +85,7 @@ export class AuthorizationPolicy<R = unknown> implements PolicyDefinition<R> {
     const any = names('requireAnyScope', scopes);
     return this.require({
       requires: AuthMessages.requires.any('scope', any),
+      scopes: any,
       check: ({ principal }) => any.some((s) => principal.scopes.includes(s)),
     });
   }
@@ -146,6 +152,7 @@ export class AuthorizationPolicy<R = unknown> implements PolicyDefinition<R> {
     const list = Object.freeze([...alternatives]);
     return this.require({
       requires: AuthMessages.requires.either(list.map((a) => a.requires)),
+      scopes: Object.freeze(list.flatMap(policyScopes)),
       check: (context) => anyMet(list, context),
     });
   }
@@ -169,6 +176,11 @@ export function policy<R = unknown>(): AuthorizationPolicy<R> {
 /** A policy built with `policy()` that requires at least one thing. */
 export function isPolicyWithRequirements(value: unknown): value is PolicyDefinition<never> {
   return value instanceof AuthorizationPolicy && value.requirements.length > 0;
+}
+
+/** Every scope a policy's requirements name (alternatives included), once each, in order. */
+export function policyScopes(policy: PolicyDefinition<never>): string[] {
+  return [...new Set(policy.requirements.flatMap((r) => r.scopes ?? []))];
 }
 
 type Unmet<R> = PolicyRequirement<R> | undefined;

@@ -102,6 +102,8 @@ describe('the troubleshooting table says what the code says', () => {
     AuthMessages.algorithmNotAllowed('HS256', ASYMMETRIC_ALGORITHMS),
     AuthMessages.authorityUnavailable('signing keys'),
     AuthMessages.issuerNotListed('https://login.example.org/', LISTED),
+    AuthMessages.missingSub(),
+    AuthMessages.subNotString(42),
   ])('the API: %s', (description) => {
     expect(doc).toContain(description);
   });
@@ -159,6 +161,7 @@ describe('the troubleshooting table says what the code says', () => {
       1,
       () => doctorSays(OKTA, { iss: 'https://login.example.org/' }, { listed: LISTED }),
     ],
+    ['no subject', 1, () => doctorSays(OKTA, { sub: undefined })],
   ])('the doctor: %s', async (_name, count, says) => {
     const lines = await says();
     expect(lines).toHaveLength(count);

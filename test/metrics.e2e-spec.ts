@@ -6,6 +6,16 @@ import type { HttpAdapterName } from '../src/config/http.settings.js';
 import { scraper, type Meters } from './support/meters.js';
 import { startApi } from './support/test-api.js';
 
+interface OpenApiDocument {
+  paths: Record<
+    string,
+    Record<
+      string,
+      { security?: unknown; responses: Record<string, { content?: Record<string, unknown> }> }
+    >
+  >;
+}
+
 const AUTHN = 'auth_authentications_total';
 const AUTHZ = 'auth_authorizations_total';
 const DURATION = 'auth_authentication_duration_seconds';
@@ -73,6 +83,16 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])('metrics on %s', (a
     ]) {
       expect(res.text).toContain(`# TYPE ${name} ${type}`);
     }
+  });
+
+  it('is documented in OpenAPI with its scope and its text format', async () => {
+    const res = await request(api.server).get('/docs-json');
+    const operation = (res.body as OpenApiDocument).paths['/metrics'].get;
+    expect(operation.security).toEqual([{ oidc: ['metrics:read'] }]);
+    expect(Object.keys(operation.responses['200'].content ?? {})).toEqual([
+      'text/plain; version=0.0.4; charset=utf-8',
+    ]);
+    expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
   });
 
   it('holds every series of the contract from the start, at zero or more', async () => {

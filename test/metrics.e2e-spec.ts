@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { TestAuthority, type TestApp } from '../src/auth/testing/index.js';
 import type { HttpAdapterName } from '../src/config/http.settings.js';
@@ -93,6 +94,18 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])('metrics on %s', (a
       'text/plain; version=0.0.4; charset=utf-8',
     ]);
     expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '403']));
+  });
+
+  it('has every meter the dashboard and the alert rules of the docs use', async () => {
+    const docs = ['docs/grafana-dashboard.json', 'docs/operations.md']
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    const used = new Set(
+      [...docs.matchAll(/\b(?:auth|http)_[a-z_]+(?:_total|_seconds)/g)].map(([name]) => name),
+    );
+    expect(used.size).toBeGreaterThanOrEqual(7);
+    const { text } = await scrape();
+    for (const name of used) expect(text).toContain(`# TYPE ${name} `);
   });
 
   it('holds every series of the contract from the start, at zero or more', async () => {

@@ -9,6 +9,7 @@ import { HealthModule } from './health/health.module.js';
 import { loggingParams } from './logging/logging.options.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { MESSAGES_POLICIES } from './messages/messages.policies.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { DOCS_PATH } from './openapi/openapi.setup.js';
 import { ProfileModule } from './profile/profile.module.js';
 
@@ -49,6 +50,7 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(settings.database),
         HealthModule,
+        MetricsModule,
         MessagesModule,
         ProfileModule,
         RouterModule.register([{ path: 'api', children: [MessagesModule, ProfileModule] }]),

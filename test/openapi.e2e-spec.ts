@@ -203,6 +203,7 @@ describe('OpenAPI document of the app (/docs, /docs-json)', () => {
       'GET /api/messages/no-such-id': [{ oidc: ['messages:read'] }],
       'POST /api/messages': [{ oidc: ['messages:write'] }],
       'DELETE /api/messages/no-such-id': [{ oidc: ['messages:write'] }],
+      'GET /metrics': [{ oidc: ['metrics:read'] }],
     });
   });
 

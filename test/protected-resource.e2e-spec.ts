@@ -46,7 +46,7 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])('RFC 9728 on %s', (
     expect(res.body).toEqual({
       resource: 'https://api.example.com',
       authorization_servers: [first.issuer, second.issuer],
-      scopes_supported: ['messages:read', 'messages:write'],
+      scopes_supported: ['messages:read', 'messages:write', 'metrics:read'],
       bearer_methods_supported: ['header'],
       resource_documentation: 'https://api.example.com/docs',
     });

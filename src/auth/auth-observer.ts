@@ -15,7 +15,18 @@ import type { RejectionReason } from './core/bearer-errors.js';
 export interface AuthObserver {
   /** A token was accepted; `cached` when the verified-token cache answered. */
   authenticated?(cached: boolean): void;
-  /** A request was refused, with the reason code its log line carries. */
+  /**
+   * A protected request's authentication ended (extraction, cache lookup, verification, key
+   * fetch), after `seconds`: `success`, or `failure` whatever the status. Once per request.
+   */
+  authenticationTimed?(result: 'success' | 'failure', seconds: number): void;
+  /** The verified-token cache was asked for a request's token (once per request, cache on). */
+  tokenCacheLookedUp?(hit: boolean): void;
+  /**
+   * A request was refused, with the reason code its log line carries. `status` tells the token's
+   * refusals (400, 401, 503) from the 403s of a valid token (scopes, roles, policies), which are
+   * also reported to `authorized`.
+   */
   refused?(reason: RejectionReason, status: number): void;
   /**
    * A route's scopes, roles or policy, or an `AuthorizationService` call, was decided: one call per

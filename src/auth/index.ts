@@ -50,4 +50,6 @@ export {
   InvalidRequestError,
   InvalidTokenError,
   MissingCredentialsError,
+  type ForbiddenReason,
+  type RejectionReason,
 } from './core/bearer-errors.js';

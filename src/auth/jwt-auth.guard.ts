@@ -45,21 +45,56 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.routes.of(context).isPublic) return true;
+    const started = performance.now();
     const request = context.switchToHttp().getRequest<AuthRequest>();
-    const cached = this.lookUp(this.extract(request), Date.now() / 1000);
-    if (cached === undefined) return super.canActivate(context) as Promise<boolean>;
+    let cached: Principal | undefined;
+    try {
+      cached = this.lookUp(this.extract(request), Date.now() / 1000, undefined, true);
+    } catch (error) {
+      this.timed('failure', started);
+      throw error;
+    }
+    if (cached === undefined) {
+      const verified = super.canActivate(context) as Promise<boolean>;
+      if (!this.observer?.authenticationTimed) return verified;
+      return verified.then(
+        (allowed) => {
+          this.timed('success', started);
+          return allowed;
+        },
+        (error: unknown) => {
+          this.timed('failure', started);
+          throw error;
+        },
+      );
+    }
     request.user = cached;
     this.observer?.authenticated?.(true);
+    this.timed('success', started);
     return true;
+  }
+
+  /** How long this request's authentication took, for the observer (a histogram). */
+  private timed(result: 'success' | 'failure', started: number): void {
+    this.observer?.authenticationTimed?.(result, (performance.now() - started) / 1000);
   }
 
   private extract(request: AuthRequest): string {
     return extractBearerToken(bearerSource(request), this.options.maxTokenLength);
   }
 
-  /** A cache hit: the time checks run again, and old keys are refreshed in the background. */
-  private lookUp(token: string, now: number, key = this.cacheKey(token)): Principal | undefined {
+  /**
+   * A cache hit: the time checks run again, and old keys are refreshed in the background. The
+   * request's first lookup is `reported` (hit or miss), the recheck before verifying is not.
+   */
+  private lookUp(
+    token: string,
+    now: number,
+    key = this.cacheKey(token),
+    reported = false,
+  ): Principal | undefined {
     const entry = key === undefined ? undefined : this.cache.get(key, now);
+    if (reported && key !== undefined) this.observer?.tokenCacheLookedUp?.(entry !== undefined);
     if (entry === undefined) return undefined;
     this.authorities.refreshKeysIfStale(entry.authority);
     try {

@@ -36,7 +36,7 @@ export interface DevAuthority {
 export const DEV_DEFAULTS = {
   port: 3001,
   audience: 'api://default',
-  scopes: ['messages:read', 'messages:write'],
+  scopes: ['messages:read', 'messages:write', 'metrics:read'],
   clientId: 'dev-client',
   clientSecret: 'dev-secret',
 } as const;

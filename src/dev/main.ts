@@ -27,7 +27,7 @@ runEntryPoint(async () => {
     { openApi: { oauthClient: { clientId: dev.clientId, clientSecret: dev.clientSecret } } },
   );
   const api = `http://127.0.0.1:${boundPort(app)}`;
-  logger.log('Get a token:  npm run token -- messages:read messages:write');
+  logger.log('Get a token:  npm run token -- messages:read messages:write metrics:read');
   logger.log(
     `Call the API: curl -H "Authorization: Bearer $(npm run -s token)" ${api}/api/messages`,
   );

@@ -37,6 +37,14 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])(
       await authority?.close();
     });
 
+    it('issues metrics:read, with which its client scrapes GET /metrics as Prometheus would', async () => {
+      const token = await authority.token(['metrics:read']);
+      const res = await request(server).get('/metrics').set('Authorization', `Bearer ${token}`);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('auth_authentications_total{result="success"}');
+      expect(res.text).not.toContain(token.split('.')[2]);
+    });
+
     it('issues at+jwt access tokens for the API audience', () => {
       const [header, payload] = tokens.read
         .split('.')

@@ -102,6 +102,8 @@ describe('the troubleshooting table says what the code says', () => {
     AuthMessages.algorithmNotAllowed('HS256', ASYMMETRIC_ALGORITHMS),
     AuthMessages.authorityUnavailable('signing keys'),
     AuthMessages.issuerNotListed('https://login.example.org/', LISTED),
+    AuthMessages.tokenInactive(),
+    AuthMessages.introspectionUnavailable(),
   ])('the API: %s', (description) => {
     expect(doc).toContain(description);
   });

@@ -77,6 +77,11 @@ describe('a configuration that cannot be right never boots', () => {
       'AUTH_METADATA_ADDRESS: cannot be used with several authorities in AUTH_AUTHORITY',
       { AUTH_AUTHORITY: 'https://idp.example.com/oauth2/default,https://tenant.eu.auth0.com/' },
     ],
+    [
+      'AUTH_INTROSPECTION',
+      'opaque',
+      'AUTH_INTROSPECTION_CLIENT_ID: is required when AUTH_INTROSPECTION is opaque',
+    ],
   ])('node dist/main.js with %s=%s names the variable', (name, value, message, more = {}) => {
     const run = spawnSync(process.execPath, ['dist/main.js'], {
       env: { PATH: process.env.PATH, ...production, ...more, [name]: value },

@@ -150,6 +150,20 @@ describe('npm start without AUTH_AUTHORITY: the development authority and the AP
     expect(res.status).toBe(200);
   });
 
+  it('hands out an opaque token through npm run token -- --opaque, which the API introspects', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['scripts/token.mjs', '--opaque', 'messages:read'],
+      { env: { PATH: process.env.PATH, ...env() } },
+    );
+    const token = stdout.trim().split('\n').at(-1) ?? '';
+    expect(token.split('.')).toHaveLength(1);
+    const res = await rawRequest(`http://127.0.0.1:${port}/api/messages`, {
+      headers: ['Authorization', `Bearer ${token}`],
+    });
+    expect(res.status).toBe(200);
+  });
+
   it("pre-fills Swagger UI's Authorize with the development client", async () => {
     const init = await rawRequest(`http://127.0.0.1:${port}/docs/swagger-ui-init.js`);
     expect(init.text).toContain('ui.initOAuth({"clientId":"dev-client"');

@@ -1,4 +1,5 @@
 import type { PolicyDefinition } from './core/authorization-policy.js';
+import type { IntrospectionMode } from './core/introspection.js';
 
 /**
  * Options of `AuthModule`, named after ASP.NET Core's `JwtBearerOptions` so a team that knows
@@ -68,14 +69,42 @@ export interface AuthModuleOptions {
    * @example { 'reports.export': policy().requireScopes('reports:read').requireAnyRole('auditor') }
    */
   policies?: Readonly<Record<string, PolicyDefinition<never>>>;
+  /**
+   * RFC 7662 introspection: `off`; `opaque` (tokens that are not a JWS are introspected, JWTs are
+   * still verified locally); `all` (every token is, e.g. for Okta's Org server). Default `off`.
+   * See docs/introspection.md.
+   */
+  introspection?: IntrospectionMode;
+  /** Introspection URL. Default: the first authority's `introspection_endpoint` (metadata). */
+  introspectionEndpoint?: string;
+  /** The API's own client id for the introspection call (`client_secret_basic`). */
+  introspectionClientId?: string;
+  /** That client's secret. */
+  introspectionClientSecret?: string;
+  /** Longest reuse of an active answer, in seconds (never past its `exp`); `0`: ask every time. Default `60`. */
+  introspectionCacheSeconds?: number;
+  /** Introspection calls per second that new tokens may cost (also the burst). Default `50`. */
+  introspectionCallsPerSecond?: number;
 }
 
 export type ResolvedAuthOptions = Required<
   Omit<
     AuthModuleOptions,
-    'authority' | 'metadataAddress' | 'audience' | 'policies' | 'resource' | 'resourceDocumentation'
+    | 'authority'
+    | 'metadataAddress'
+    | 'audience'
+    | 'policies'
+    | 'resource'
+    | 'resourceDocumentation'
+    | 'introspectionEndpoint'
+    | 'introspectionClientId'
+    | 'introspectionClientSecret'
   >
 > & {
+  introspectionEndpoint?: string;
+  /** Set whenever `introspection` is not `off`. */
+  introspectionClientId?: string;
+  introspectionClientSecret?: string;
   /** The listed authorities, at least one, in order. */
   authorities: readonly string[];
   audience: readonly string[];

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_TOKEN_LENGTH } from './core/bearer-token.js';
 import { claimPath } from './core/claim-path.js';
 import { DEFAULT_ROLES_CLAIM } from './core/roles.js';
 import { isIssuerTemplate, TENANT_ID, TENANT_PLACEHOLDER } from './core/issuer-routing.js';
+import { INTROSPECTION_MODES, type IntrospectionMode } from './core/introspection.js';
 import { resourceProblem } from './core/protected-resource.js';
 import { DEFAULT_TOKEN_CACHE_SIZE } from './core/verified-token-cache.js';
 import { metadataUrls } from './keys/discovery.js';
@@ -39,7 +40,7 @@ export const MAX_TOKEN_CACHE_SIZE = 1_000_000;
 
 function checkUrl(
   value: string,
-  option: 'authority' | 'metadataAddress',
+  option: 'authority' | 'metadataAddress' | 'introspectionEndpoint',
   requireHttps: boolean,
 ): void {
   let url: URL;
@@ -148,11 +149,91 @@ function resolveResource(
   };
 }
 
+type IntrospectionOptions = Pick<
+  ResolvedAuthOptions,
+  | 'introspection'
+  | 'introspectionEndpoint'
+  | 'introspectionClientId'
+  | 'introspectionClientSecret'
+  | 'introspectionCacheSeconds'
+  | 'introspectionCallsPerSecond'
+>;
+
+function wholeNumber(
+  option: 'introspectionCacheSeconds' | 'introspectionCallsPerSecond',
+  value: number,
+  min: number,
+  max: number,
+): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new AuthConfigurationError(option, `must be a whole number, ${min}..${max}`);
+  }
+  return value;
+}
+
+/** Introspection: a known mode; when on, client credentials; when off, none of its settings. */
+function resolveIntrospection(
+  options: AuthModuleOptions,
+  requireHttps: boolean,
+): IntrospectionOptions {
+  const mode = (options.introspection?.trim() || 'off') as IntrospectionMode;
+  if (!INTROSPECTION_MODES.includes(mode)) {
+    throw new AuthConfigurationError(
+      'introspection',
+      `${mode} is not one of ${INTROSPECTION_MODES.join(', ')}`,
+    );
+  }
+  const endpoint = options.introspectionEndpoint?.trim() || undefined;
+  const clientId = options.introspectionClientId?.trim() || undefined;
+  const clientSecret = options.introspectionClientSecret || undefined;
+  const given = {
+    introspectionEndpoint: endpoint,
+    introspectionClientId: clientId,
+    introspectionClientSecret: clientSecret,
+  } as const;
+  if (mode === 'off') {
+    const stray = (Object.keys(given) as (keyof typeof given)[]).find((k) => given[k]);
+    if (stray) {
+      throw new AuthConfigurationError(
+        stray,
+        (name) => `only applies when ${name('introspection')} is opaque or all`,
+      );
+    }
+  } else {
+    for (const option of ['introspectionClientId', 'introspectionClientSecret'] as const) {
+      if (!given[option]) {
+        throw new AuthConfigurationError(
+          option,
+          (name) => `is required when ${name('introspection')} is ${mode}`,
+        );
+      }
+    }
+    if (endpoint) checkUrl(endpoint, 'introspectionEndpoint', requireHttps);
+  }
+  return {
+    introspection: mode,
+    ...given,
+    introspectionCacheSeconds: wholeNumber(
+      'introspectionCacheSeconds',
+      options.introspectionCacheSeconds ?? 60,
+      0,
+      86_400,
+    ),
+    introspectionCallsPerSecond: wholeNumber(
+      'introspectionCallsPerSecond',
+      options.introspectionCallsPerSecond ?? 50,
+      1,
+      10_000,
+    ),
+  };
+}
+
 /**
  * Fills in defaults and refuses what cannot be right: no audience, an authority that is not an
  * absolute URL, `http:` while HTTPS metadata is required, an unknown or symmetric algorithm, a
  * roles claim that is a list, a policy not built with `policy()`, a metadata address with several
- * authorities, a resource that is not an `https:` URL.
+ * authorities, a resource that is not an `https:` URL, introspection on without client
+ * credentials (or its settings with introspection off).
  */
 export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOptions {
   const requireHttpsMetadata = options.requireHttpsMetadata ?? true;
@@ -205,6 +286,7 @@ export function resolveAuthOptions(options: AuthModuleOptions): ResolvedAuthOpti
     tokenCacheSize,
     rolesClaim: resolveRolesClaim(options.rolesClaim),
     policies: resolvePolicies(options.policies),
+    ...resolveIntrospection(options, requireHttpsMetadata),
   };
 }
 

@@ -19,9 +19,11 @@ import type { AuthModuleOptions, ResolvedAuthOptions } from './auth-options.inte
 import { resolveAuthOptions, toTokenPolicy } from './auth-options.js';
 import { BearerChallengeFilter } from './bearer-challenge.filter.js';
 import { VerifiedTokenCache } from './core/verified-token-cache.js';
+import { TokenIntrospector } from './introspection/token-introspector.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { Authorities } from './keys/authorities.js';
+import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
 import type { KeyStoreOptions } from './keys/jwks-key-store.js';
 import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import { AuthorizationGuard } from './authorization.guard.js';
@@ -50,6 +52,33 @@ export function createAuthorities(
     onKeySetFetched:
       observer?.keySetFetched && ((outcome) => observer.keySetFetched?.(outcome, authority)),
   }));
+}
+
+/**
+ * The module's introspection client (RFC 7662): its endpoint is the configured one or the first
+ * authority's; failures are logged, calls reported to the observer.
+ */
+export function createIntrospector(
+  options: ResolvedAuthOptions,
+  authorities: Authorities,
+  observer?: AuthObserver,
+  overrides: { failureBackoffMs?: number } = {},
+): TokenIntrospector {
+  const logger = new Logger('Introspection');
+  return new TokenIntrospector({
+    mode: options.introspection,
+    endpoint: options.introspectionEndpoint,
+    discoverEndpoint: async () => (await authorities.first.metadata()).introspectionEndpoint,
+    clientId: options.introspectionClientId ?? '',
+    clientSecret: options.introspectionClientSecret ?? '',
+    cacheSeconds: options.introspectionCacheSeconds,
+    callsPerSecond: options.introspectionCallsPerSecond,
+    requireHttps: options.requireHttpsMetadata,
+    limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
+    onCall: observer?.introspected && ((outcome) => observer.introspected?.(outcome)),
+    onFailure: (why) => logger.warn(why),
+    ...overrides,
+  });
 }
 
 /**
@@ -87,6 +116,15 @@ export function createAuthorities(
       ) => createAuthorities(options, cache, {}, observer),
       inject: [AUTH_OPTIONS, VerifiedTokenCache, { token: AUTH_OBSERVER, optional: true }],
     },
+    {
+      provide: TokenIntrospector,
+      useFactory: (
+        options: ResolvedAuthOptions,
+        authorities: Authorities,
+        observer?: AuthObserver,
+      ) => createIntrospector(options, authorities, observer),
+      inject: [AUTH_OPTIONS, Authorities, { token: AUTH_OBSERVER, optional: true }],
+    },
     RouteAuthMetadata,
     RouteRulesCheck,
     AuthorizationService,
@@ -97,7 +135,14 @@ export function createAuthorities(
     { provide: APP_GUARD, useClass: AuthorizationGuard },
     { provide: APP_FILTER, useClass: BearerChallengeFilter },
   ],
-  exports: [Authorities, AuthorizationService, RouteAuthMetadata, TOKEN_POLICY, AUTH_OPTIONS],
+  exports: [
+    Authorities,
+    TokenIntrospector,
+    AuthorizationService,
+    RouteAuthMetadata,
+    TOKEN_POLICY,
+    AUTH_OPTIONS,
+  ],
 })
 export class AuthModule extends ConfigurableAuthModule implements OnApplicationBootstrap {
   constructor(@Inject(Authorities) private readonly authorities: Authorities) {

@@ -37,6 +37,8 @@ export type { ScopeRequirement } from './core/scopes.js';
 export type { NameRequirement } from './core/name-requirement.js';
 export { AuthorityClient, type AuthorityStatus } from './keys/authority-client.js';
 export { Authorities } from './keys/authorities.js';
+export { TokenIntrospector, type IntrospectionStatus } from './introspection/token-introspector.js';
+export { type IntrospectionMode } from './core/introspection.js';
 export {
   protectedResourceMetadataUrl,
   type ProtectedResourceMetadata,

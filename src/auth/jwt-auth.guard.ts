@@ -11,8 +11,9 @@ import { summarize } from './core/decoded-token.js';
 import type { Principal } from './core/principal.js';
 import { checkLifetime } from './core/token-checks.js';
 import type { TokenPolicy } from './core/token-policy.js';
-import { VerifiedTokenCache } from './core/verified-token-cache.js';
+import { VerifiedTokenCache, type VerifiedEntry } from './core/verified-token-cache.js';
 import type { BearerAuthenticateOptions } from './jwt-bearer.strategy.js';
+import { TokenIntrospector } from './introspection/token-introspector.js';
 import { Authorities } from './keys/authorities.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
 
@@ -25,6 +26,8 @@ import { RouteAuthMetadata } from './route-auth-metadata.js';
  * 3. otherwise Passport runs the `jwt` strategy (`JwtBearerStrategy`) with this guard's `verify`,
  *    which makes one call into the core (`verifyAccessToken`): the token's `iss` picks one of the
  *    listed `Authorities`, whose keys alone **verify** it, and the **principal** is built once;
+ *    or, for a token that introspection handles (`AUTH_INTROSPECTION`: opaque tokens, or all),
+ *    one call to the `TokenIntrospector` (RFC 7662), whose answer is held to the same rules;
  * 4. **cache store**; the principal becomes the request's `user`.
  *
  * A refusal is a `BearerError`, answered by `BearerChallengeFilter`. Scopes are `ScopesGuard`'s job.
@@ -38,6 +41,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     @Inject(TOKEN_POLICY) private readonly policy: TokenPolicy,
     private readonly cache: VerifiedTokenCache,
     private readonly authorities: Authorities,
+    private readonly introspector: TokenIntrospector,
     @Optional() @Inject(AUTH_OBSERVER) private readonly observer?: AuthObserver,
   ) {
     super();
@@ -96,7 +100,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const entry = key === undefined ? undefined : this.cache.get(key, now);
     if (reported && key !== undefined) this.observer?.tokenCacheLookedUp?.(entry !== undefined);
     if (entry === undefined) return undefined;
-    this.authorities.refreshKeysIfStale(entry.authority);
+    if (entry.kid !== undefined) this.authorities.refreshKeysIfStale(entry.authority);
     try {
       checkLifetime(entry.principal.claims, this.policy, now);
     } catch (error) {
@@ -137,14 +141,29 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     }
 
     const generation = this.cache.generation;
+    const entry = this.introspector.applies(token)
+      ? await this.introspect(token, now)
+      : await this.verifyLocally(token, now);
+    if (key !== undefined) this.cache.set(key, entry, generation, now);
+    this.observer?.authenticated?.(false);
+    return entry.principal;
+  };
+
+  private async verifyLocally(token: string, now: number): Promise<VerifiedEntry> {
     const keys = this.authorities.resolveKey;
     const { principal, kid, authority } = await verifyAccessToken(token, this.policy, keys, now);
-    if (key !== undefined) {
-      this.cache.set(key, { principal, kid, authority, exp: principal.exp }, generation, now);
-    }
-    this.observer?.authenticated?.(false);
-    return principal;
-  };
+    return { principal, kid, authority, exp: principal.exp };
+  }
+
+  /** RFC 7662: reused until the earlier of the token's `exp` and the introspection cache time. */
+  private async introspect(token: string, now: number): Promise<VerifiedEntry> {
+    const { principal, authority, reuseUntil } = await this.introspector.verify(
+      token,
+      this.policy,
+      now,
+    );
+    return { principal, authority, exp: reuseUntil };
+  }
 
   override handleRequest<TUser = Principal>(
     error: unknown,

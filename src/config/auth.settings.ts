@@ -17,6 +17,11 @@ export const AUTH_ENV: { readonly [O in keyof AuthModuleOptions]?: string } = {
   rolesClaim: 'AUTH_ROLES_CLAIM',
   resource: 'AUTH_RESOURCE',
   tenants: 'AUTH_TENANTS',
+  introspection: 'AUTH_INTROSPECTION',
+  introspectionEndpoint: 'AUTH_INTROSPECTION_ENDPOINT',
+  introspectionClientId: 'AUTH_INTROSPECTION_CLIENT_ID',
+  introspectionClientSecret: 'AUTH_INTROSPECTION_CLIENT_SECRET',
+  introspectionCacheSeconds: 'AUTH_INTROSPECTION_CACHE_SECONDS',
 };
 
 /** The variable that sets an option (the option's own name when no variable does). */
@@ -66,5 +71,10 @@ export function authOptionsFromEnv(env: Env): AuthModuleOptions {
     rolesClaim: text('rolesClaim'),
     resource: text('resource'),
     tenants: list(env[variableOf('tenants')]),
+    introspection: text('introspection')?.toLowerCase() as AuthModuleOptions['introspection'],
+    introspectionEndpoint: text('introspectionEndpoint'),
+    introspectionClientId: text('introspectionClientId'),
+    introspectionClientSecret: text('introspectionClientSecret'),
+    introspectionCacheSeconds: int(env, 'introspectionCacheSeconds'),
   };
 }

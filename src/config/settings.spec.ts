@@ -259,6 +259,87 @@ describe('several authorities, tenants and the resource', () => {
   });
 });
 
+describe('introspection (RFC 7662)', () => {
+  const on = {
+    AUTH_INTROSPECTION: 'opaque',
+    AUTH_INTROSPECTION_CLIENT_ID: 'api-client',
+    AUTH_INTROSPECTION_CLIENT_SECRET: 's3cret',
+  };
+
+  it('reads every introspection variable; the mode in any case', () => {
+    const auth = settings({
+      ...on,
+      AUTH_INTROSPECTION: 'ALL',
+      AUTH_INTROSPECTION_ENDPOINT: 'https://idp.example.com/introspect',
+      AUTH_INTROSPECTION_CACHE_SECONDS: '0',
+    }).auth;
+    expect(resolveAuthOptions(auth)).toMatchObject({
+      introspection: 'all',
+      introspectionEndpoint: 'https://idp.example.com/introspect',
+      introspectionClientId: 'api-client',
+      introspectionClientSecret: 's3cret',
+      introspectionCacheSeconds: 0,
+    });
+  });
+
+  it('is off by default, with a cache time of 60 s', () => {
+    expect(resolveAuthOptions(settings({}).auth)).toMatchObject({
+      introspection: 'off',
+      introspectionCacheSeconds: 60,
+    });
+  });
+
+  it.each([
+    [
+      'an unknown mode',
+      { AUTH_INTROSPECTION: 'yes' },
+      'AUTH_INTROSPECTION: yes is not one of off, opaque, all',
+    ],
+    [
+      'introspection on without a client id',
+      { ...on, AUTH_INTROSPECTION_CLIENT_ID: '' },
+      'AUTH_INTROSPECTION_CLIENT_ID: is required when AUTH_INTROSPECTION is opaque',
+    ],
+    [
+      'introspection on without a client secret',
+      { ...on, AUTH_INTROSPECTION: 'all', AUTH_INTROSPECTION_CLIENT_SECRET: '' },
+      'AUTH_INTROSPECTION_CLIENT_SECRET: is required when AUTH_INTROSPECTION is all',
+    ],
+    [
+      'an endpoint with introspection off',
+      { AUTH_INTROSPECTION_ENDPOINT: 'https://idp.example.com/introspect' },
+      'AUTH_INTROSPECTION_ENDPOINT: only applies when AUTH_INTROSPECTION is opaque or all',
+    ],
+    [
+      'client credentials with introspection off',
+      { AUTH_INTROSPECTION_CLIENT_ID: 'api-client' },
+      'AUTH_INTROSPECTION_CLIENT_ID: only applies when AUTH_INTROSPECTION is opaque or all',
+    ],
+    [
+      'an http endpoint while HTTPS metadata is required',
+      { ...on, AUTH_INTROSPECTION_ENDPOINT: 'http://idp.example.com/introspect' },
+      'AUTH_INTROSPECTION_ENDPOINT: http://idp.example.com/introspect must use https',
+    ],
+    [
+      'a relative endpoint',
+      { ...on, AUTH_INTROSPECTION_ENDPOINT: '/introspect' },
+      'AUTH_INTROSPECTION_ENDPOINT: /introspect is not an absolute URL',
+    ],
+    [
+      'a cache time that is not a number',
+      { ...on, AUTH_INTROSPECTION_CACHE_SECONDS: 'soon' },
+      'AUTH_INTROSPECTION_CACHE_SECONDS: soon is not a whole number',
+    ],
+    [
+      'a cache time beyond a day',
+      { ...on, AUTH_INTROSPECTION_CACHE_SECONDS: '86401' },
+      'AUTH_INTROSPECTION_CACHE_SECONDS: must be a whole number, 0..86400',
+    ],
+  ])('refuses %s, naming the variable', (_name, change, message) => {
+    expect(refusal(change).message.slice(0, message.length)).toBe(message);
+  });
+});
+
 describe('readEnvironment', () => {
   it('reads .env under the environment, and writes nothing back to process.env', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'env-')), '.env');

@@ -6,7 +6,8 @@ import { MemoryAdapter } from './memory.adapter.js';
 /*
  * The development authorization server: a real OpenID provider (`oidc-provider`) on 127.0.0.1,
  * issuing RS256 JWT access tokens (RFC 9068) for one resource through the client_credentials
- * grant. It holds its signing key in memory only, and answers only requests whose `Host` is a
+ * grant, and opaque (reference) tokens for the same audience when asked with the resource
+ * indicator `OPAQUE_RESOURCE`; its RFC 7662 introspection endpoint answers for those. It holds its signing key in memory only, and answers only requests whose `Host` is a
  * loopback name (421 otherwise, before oidc-provider sees them). Only `npm start`
  * (src/dev/main.ts) starts it; `node dist/main.js` never imports it.
  */
@@ -25,11 +26,14 @@ export interface DevAuthorityOptions {
 export interface DevAuthority {
   issuer: string;
   tokenEndpoint: string;
+  introspectionEndpoint: string;
   audience: string;
   clientId: string;
   clientSecret: string;
   /** Asks the server for a token with a real client_credentials request. */
   token(scopes?: readonly string[]): Promise<string>;
+  /** The same, as an opaque token, which only introspection can read. */
+  opaqueToken(scopes?: readonly string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,12 @@ export const DEV_DEFAULTS = {
   clientId: 'dev-client',
   clientSecret: 'dev-secret',
 } as const;
+
+/**
+ * The resource indicator (RFC 8707) that asks for an opaque access token: oidc-provider picks a
+ * token's format per resource server, so this one is the API's audience in opaque form.
+ */
+export const OPAQUE_RESOURCE = 'urn:dev-authority:opaque';
 
 const HOST_REFUSED = 'The development authority answers only to 127.0.0.1, localhost and [::1]';
 
@@ -118,15 +128,32 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
         enabled: true,
         defaultResource: () => audience,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({
-          scope: scopes.join(' '),
-          audience,
-          accessTokenTTL: ttl,
-          accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: 'RS256' } },
-        }),
+        getResourceServerInfo: (_ctx, resource) =>
+          resource === OPAQUE_RESOURCE
+            ? {
+                scope: scopes.join(' '),
+                audience,
+                accessTokenTTL: ttl,
+                accessTokenFormat: 'opaque',
+              }
+            : {
+                scope: scopes.join(' '),
+                audience,
+                accessTokenTTL: ttl,
+                accessTokenFormat: 'jwt',
+                jwt: { sign: { alg: 'RS256' } },
+              },
+      },
+      // RFC 7662, for the API's own client (confidential, so never a public client).
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, client) => client.clientAuthMethod !== 'none',
       },
     },
+    // A client_credentials token has no account: its introspection answer names the client as
+    // `sub`, as its JWT form does (RFC 9068 §2.2).
+    extraTokenClaims: (_ctx, token) =>
+      token.kind === 'ClientCredentials' ? { sub: token.clientId } : undefined,
     ttl: { ClientCredentials: () => ttl },
     clientBasedCORS: (_ctx, origin) => (options.corsOrigins ?? []).includes(origin),
   });
@@ -143,13 +170,16 @@ export async function startDevAuthority(options: DevAuthorityOptions = {}): Prom
   });
 
   const tokenEndpoint = `${issuer}/token`;
+  const client = { clientId, clientSecret };
   return {
     issuer,
     tokenEndpoint,
+    introspectionEndpoint: `${issuer}/token/introspection`,
     audience,
     clientId,
     clientSecret,
-    token: (wanted = scopes) => requestToken(tokenEndpoint, { clientId, clientSecret }, wanted),
+    token: (wanted = scopes) => requestToken(tokenEndpoint, client, wanted),
+    opaqueToken: (wanted = scopes) => requestToken(tokenEndpoint, client, wanted, OPAQUE_RESOURCE),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -29,6 +29,20 @@ describe('developmentSettings: what npm start and the doctor use without AUTH_AU
     expect(settings.devAuthority.corsOrigins).toContain('http://127.0.0.1:4000');
   });
 
+  it('turns introspection on (opaque) as the development client', () => {
+    expect(developmentSettings({}, false).auth).toMatchObject({
+      introspection: 'opaque',
+      introspectionClientId: 'dev-client',
+      introspectionClientSecret: 'dev-secret',
+    });
+  });
+
+  it('leaves introspection off, without client credentials, when AUTH_INTROSPECTION=off', () => {
+    const { auth } = developmentSettings({ AUTH_INTROSPECTION: 'off' }, false);
+    expect(auth.introspection).toBe('off');
+    expect(auth.introspectionClientId).toBeUndefined();
+  });
+
   it('refuses a DEV_AUTHORITY_PORT that is not a port, naming it', () => {
     expect(() => developmentSettings({ DEV_AUTHORITY_PORT: 'x' }, false)).toThrow(
       new ConfigurationError('DEV_AUTHORITY_PORT', 'x is not a port number'),

@@ -20,7 +20,8 @@ function devAuthorityPort(v: string | undefined): number {
  * The development defaults, in one place (`npm start` without AUTH_AUTHORITY, and the doctor):
  * the environment's settings, with the API on 127.0.0.1 only, trusting the development authority
  * at `http://127.0.0.1:<DEV_AUTHORITY_PORT>` (plain http, on loopback) for AUTH_AUDIENCE or
- * `api://default`. What development turns on later belongs here too.
+ * `api://default`, with introspection (`opaque`) as the development client. What development
+ * turns on later belongs here too.
  */
 export function developmentSettings(env: Env, stdoutIsTty?: boolean): DevelopmentSettings {
   const settings = settingsFromEnv(env, stdoutIsTty);
@@ -29,6 +30,16 @@ export function developmentSettings(env: Env, stdoutIsTty?: boolean): Developmen
   const audiences = typeof configured === 'string' ? [configured] : [...configured];
   const audience = audiences[0] ?? DEV_DEFAULTS.audience;
   const api = settings.http.port;
+  // Introspection on (opaque tokens), as the development client, unless the environment says.
+  const introspection = settings.auth.introspection ?? 'opaque';
+  const introspectionClient =
+    introspection === 'off'
+      ? {}
+      : {
+          introspectionClientId: settings.auth.introspectionClientId ?? DEV_DEFAULTS.clientId,
+          introspectionClientSecret:
+            settings.auth.introspectionClientSecret ?? DEV_DEFAULTS.clientSecret,
+        };
   return {
     ...settings,
     http: { ...settings.http, host: '127.0.0.1' },
@@ -37,6 +48,8 @@ export function developmentSettings(env: Env, stdoutIsTty?: boolean): Developmen
       authority: `http://127.0.0.1:${port}`,
       audience: audiences.length > 0 ? audiences : [audience],
       requireHttpsMetadata: false,
+      introspection,
+      ...introspectionClient,
     },
     // Swagger UI at /docs asks for tokens from the browser: let the API's own pages do that.
     devAuthority: {

@@ -28,6 +28,7 @@ runEntryPoint(async () => {
   );
   const api = `http://127.0.0.1:${boundPort(app)}`;
   logger.log('Get a token:  npm run token -- messages:read messages:write metrics:read');
+  logger.log('An opaque one (checked by introspection): npm run token -- --opaque messages:read');
   logger.log(
     `Call the API: curl -H "Authorization: Bearer $(npm run -s token)" ${api}/api/messages`,
   );

@@ -163,12 +163,14 @@ function issuerFix(relation: IssuerRelation, facts: DoctorFacts, iss: string): s
       return (
         `the token comes from Okta's Org authorization server, whose access tokens are only for ` +
         `Okta's own APIs; ${from} (the custom authorization server "${relation.serverId}"), ` +
-        `i.e. set the issuer of your client or SDK to ${expected}`
+        `i.e. set the issuer of your client or SDK to ${expected}; or accept the Org server's ` +
+        `tokens by introspection: AUTH_AUTHORITY=${iss} with AUTH_INTROSPECTION=all`
       );
     case 'okta-custom-instead-of-org':
       return (
         `AUTH_AUTHORITY names Okta's Org authorization server, whose access tokens a resource server ` +
-        `cannot validate; set AUTH_AUTHORITY=${iss} (the custom authorization server "${relation.serverId}")`
+        `cannot validate; set AUTH_AUTHORITY=${iss} (the custom authorization server "${relation.serverId}"), ` +
+        `or keep the Org server and set AUTH_INTROSPECTION=all (every token is introspected)`
       );
     case 'okta-other-custom':
       return `the token comes from Okta custom server "${relation.tokenServer}", the API trusts "${relation.expectedServer}": ${from}, ${orSet}`;

@@ -10,7 +10,9 @@ import { ConfigurationError } from '../config/configuration.error.js';
 import { blank, type Env } from '../config/env.js';
 import { settingsFromEnv } from '../config/settings.js';
 import { developmentSettings } from '../dev/development.settings.js';
+import { introspects } from '../auth/core/introspection.js';
 import { diagnose, type AuthorityFacts } from './diagnose.js';
+import { checkByIntrospection } from './introspection-check.js';
 import { closestAuthority } from './issuer-shapes.js';
 import { inspectOwnIssuer } from './own-issuer.js';
 import { isLoopbackName } from './public-address.js';
@@ -123,6 +125,17 @@ export async function runDoctor(
   const policy = toTokenPolicy(options);
   const clients = Authorities.fromOptions(options);
   const limits = { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs };
+  if (introspects(options.introspection, token)) {
+    const outcome = await checkByIntrospection(
+      token,
+      options,
+      policy,
+      clients,
+      shapeOf(token),
+      nowSeconds,
+    );
+    return { ...outcome, text: [...notes, outcome.text].join('\n') };
+  }
 
   const authorities = await Promise.all(clients.all.map(authorityFacts));
   const inspection = await inspectAccessToken(token, policy, clients.resolveKey, nowSeconds);

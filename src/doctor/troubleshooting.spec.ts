@@ -104,6 +104,8 @@ describe('the troubleshooting table says what the code says', () => {
     AuthMessages.issuerNotListed('https://login.example.org/', LISTED),
     AuthMessages.missingSub(),
     AuthMessages.subNotString(42),
+    AuthMessages.tokenInactive(),
+    AuthMessages.introspectionUnavailable(),
   ])('the API: %s', (description) => {
     expect(doc).toContain(description);
   });

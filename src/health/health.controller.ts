@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs
 import { Public } from '../auth/index.js';
 import { AuthorityHealthIndicator } from './authority.health.js';
 import { DatabaseHealthIndicator } from './database.health.js';
+import { IntrospectionHealthIndicator } from './introspection.health.js';
 
 @Public()
 @Controller('health')
@@ -12,6 +13,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly authority: AuthorityHealthIndicator,
     private readonly database: DatabaseHealthIndicator,
+    private readonly introspection: IntrospectionHealthIndicator,
   ) {}
 
   /** Liveness: the process answers. */
@@ -24,12 +26,17 @@ export class HealthController {
   /**
    * Readiness: 200 when the database answers and the metadata and keys of at least one authority
    * can be had (cached or fetched now); 503 otherwise, with the part that failed under `error`:
-   * `database`, `discovery` or `jwks` (one authority), or an authority's issuer (several).
+   * `database`, `discovery` or `jwks` (one authority), or an authority's issuer (several). With
+   * introspection on, `introspection` names its endpoint's state too.
    */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the database answers, some authority keys can be had' })
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.isReady(), () => this.authority.isReady()]);
+    return this.health.check([
+      () => this.database.isReady(),
+      () => this.authority.isReady(),
+      ...(this.introspection.enabled ? [() => this.introspection.isReady()] : []),
+    ]);
   }
 }

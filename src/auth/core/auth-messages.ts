@@ -120,4 +120,12 @@ export const AuthMessages = {
 
   authorityUnavailable: (part: string) =>
     `The authorization server's ${part} cannot be obtained right now; retry shortly`,
+
+  tokenInactive: () =>
+    'The authorization server says the token is not active (revoked, expired or unknown)',
+  introspectionTokenType: (type: unknown) =>
+    `The introspection answer's token_type ${shown(type, 40)} is not an access token type`,
+  introspectionUnavailable: () =>
+    "The authorization server's introspection endpoint cannot be asked right now; retry shortly",
+  introspectionBusy: () => 'Too many tokens to introspect right now; retry shortly',
 } as const;

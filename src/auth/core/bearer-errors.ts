@@ -26,6 +26,7 @@ export type RejectionReason =
   | 'expired'
   | 'not_yet_valid'
   | 'bad_signature'
+  | 'token_inactive'
   | 'insufficient_scope'
   | ForbiddenReason
   | 'authority_unavailable';

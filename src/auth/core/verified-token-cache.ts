@@ -5,11 +5,14 @@ import type { Principal } from './principal.js';
 export interface VerifiedEntry {
   /** The caller, frozen: every request with this token shares it. */
   principal: Principal;
-  /** The `kid` whose key verified the signature. */
-  kid: string;
+  /** The `kid` whose key verified the signature; none for an introspected token. */
+  kid?: string;
   /** The listed authority whose key that is. */
   authority: string;
-  /** The token's `exp`, in seconds: the entry is gone from this instant on. */
+  /**
+   * The token's `exp`, in seconds (for an introspected token, the end of the answer's reuse):
+   * the entry is gone from this instant on.
+   */
   exp: number;
 }
 
@@ -85,7 +88,8 @@ export class VerifiedTokenCache {
     this.epoch++;
     const gone = new Set(kids);
     for (const [key, entry] of this.entries) {
-      if (gone.has(entry.kid) && entry.authority === authority) this.entries.delete(key);
+      if (entry.kid !== undefined && gone.has(entry.kid) && entry.authority === authority)
+        this.entries.delete(key);
     }
   }
 

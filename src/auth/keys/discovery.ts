@@ -5,6 +5,8 @@ export interface AuthorityMetadata {
   issuer: string;
   jwksUri: string;
   tokenEndpoint?: string;
+  /** RFC 7662's endpoint, when the authority publishes one. */
+  introspectionEndpoint?: string;
   /** Where the document was found. */
   source: string;
 }
@@ -75,6 +77,8 @@ function validateMetadata(
     issuer: doc.issuer,
     jwksUri: jwks.href,
     tokenEndpoint: typeof doc.token_endpoint === 'string' ? doc.token_endpoint : undefined,
+    introspectionEndpoint:
+      typeof doc.introspection_endpoint === 'string' ? doc.introspection_endpoint : undefined,
     source: url,
   };
 }

@@ -1,9 +1,11 @@
 /** Why the authority could not give us what we asked for. The token is never blamed for this. */
 export class AuthorityFetchError extends Error {
   constructor(
-    readonly part: 'metadata' | 'keys',
+    readonly part: 'metadata' | 'keys' | 'introspection',
     readonly url: string,
     detail: string,
+    /** The HTTP status, when the authority answered with an error status. */
+    readonly status?: number,
   ) {
     super(`${part} from ${url}: ${detail}`);
   }
@@ -16,26 +18,37 @@ export interface FetchLimits {
 
 export const DEFAULT_FETCH_LIMITS: FetchLimits = { timeoutMs: 5000, maxBytes: 512 * 1024 };
 
+/** A form POST (the introspection call); without one, the request is a GET. */
+export interface FormPost {
+  form: URLSearchParams;
+  headers?: Record<string, string>;
+}
+
 /**
- * GETs a JSON object with a hard timeout (the whole exchange, body included) and a size cap.
- * Redirects are not followed: metadata and keys must live where the configuration says.
+ * GETs (or POSTs a form and reads) a JSON object with a hard timeout (the whole exchange, body
+ * included) and a size cap. Redirects are not followed: metadata, keys and the introspection
+ * endpoint must live where the configuration says.
  */
 export async function fetchJsonObject(
   part: AuthorityFetchError['part'],
   url: string,
   limits: FetchLimits = DEFAULT_FETCH_LIMITS,
+  post?: FormPost,
 ): Promise<Record<string, unknown>> {
-  const fail = (detail: string) => new AuthorityFetchError(part, url, detail);
+  const fail = (detail: string, status?: number) =>
+    new AuthorityFetchError(part, url, detail, status);
   let text: string;
   try {
     const response = await fetch(url, {
-      headers: { accept: 'application/json' },
+      method: post ? 'POST' : 'GET',
+      headers: { accept: 'application/json', ...post?.headers },
+      body: post?.form,
       redirect: 'error',
       signal: AbortSignal.timeout(limits.timeoutMs),
     });
     if (!response.ok) {
       await response.body?.cancel();
-      throw fail(`HTTP ${response.status}`);
+      throw fail(`HTTP ${response.status}`, response.status);
     }
     const declared = Number(response.headers.get('content-length') ?? 0);
     if (declared > limits.maxBytes) {
@@ -90,5 +103,6 @@ async function readCapped(
 
 function describe(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'UND_ERR_SOCKET') return 'the connection closed without an answer';
   return cause?.code ?? cause?.message ?? (error as Error).message;
 }

@@ -3,7 +3,13 @@
  * switches, and Jest matchers for RFC 6750 answers. For tests only; production code never
  * imports this folder (the build leaves it out).
  */
-export { TestAuthority, type Claims, type Fault, type MintOptions } from './test-authority.js';
+export {
+  TestAuthority,
+  type Claims,
+  type Fault,
+  type IntrospectionFault,
+  type MintOptions,
+} from './test-authority.js';
 export { generateTestKey, type TestKey } from './test-keys.js';
 export { signJws, type JwsPayload } from './jws.js';
 export { keyResolverFor, testPolicy, TEST_ISSUER } from './test-policy.js';

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AuthModuleOptions } from '../auth-options.interface.js';
@@ -11,6 +11,9 @@ import { generateTestKey, type TestKey } from './test-keys.js';
  * JSON); `empty` (a JSON object with no usable keys); `error` (HTTP 500).
  */
 export type Fault = 'ok' | 'down' | 'slow' | 'garbage' | 'empty' | 'error';
+
+/** The introspection endpoint's faults: a `Fault`, or `refuse-client` (401 `invalid_client`). */
+export type IntrospectionFault = Fault | 'refuse-client';
 
 export interface MintOptions {
   /** Header parameters to add or replace; `undefined` removes one (e.g. `{ kid: undefined }`). */
@@ -40,6 +43,8 @@ function withoutUndefined(record: Record<string, unknown>): Record<string, unkno
  * authority.jwks = 'down';         // fault injection
  * authority.fetches.jwks;          // how many times the JWKS was asked for
  * authority.hostRequests;          // every request its host answered, for any issuer
+ * authority.mintOpaque();          // a reference token its introspection endpoint knows
+ * authority.introspection = 'slow'; authority.introspections; // RFC 7662 faults and calls
  * await authority.close();
  * ```
  */
@@ -54,7 +59,15 @@ export class TestAuthority {
    * names the template `https://login.microsoftonline.com/{tenantid}/v2.0`.
    */
   metadataIssuer?: string;
+  /** The introspection endpoint (RFC 7662, `introspection_endpoint` of its metadata). */
+  introspection: IntrospectionFault = 'ok';
   readonly fetches = { jwks: 0, discovery: 0 };
+  /** Calls its introspection endpoint answered (or failed on purpose). */
+  introspections = 0;
+  /** The client the introspection endpoint accepts (`client_secret_basic`). */
+  readonly introspectionClient = { id: 'test-api', secret: 'test-api-secret' };
+  /** Every token it issued (opaque or JWT), by value, with its claims; revoked ones are gone. */
+  private readonly issued = new Map<string, Claims>();
   /** Every key published in the JWKS, in order. The last one signs by default. */
   keys: TestKey[];
   /** Extra JWKs to publish as they are (private keys, `oct` keys, `use: enc`...). */
@@ -113,6 +126,19 @@ export class TestAuthority {
     return this.keys[this.keys.length - 1];
   }
 
+  get introspectionEndpoint(): string {
+    return `${this.issuer}/introspect`;
+  }
+
+  /** `AuthModule` options that turn introspection on against this authority's endpoint. */
+  introspectionOptions(mode: 'opaque' | 'all' = 'opaque'): Partial<AuthModuleOptions> {
+    return {
+      introspection: mode,
+      introspectionClientId: this.introspectionClient.id,
+      introspectionClientSecret: this.introspectionClient.secret,
+    };
+  }
+
   /** Options for `AuthModule.forRoot`, pointing at this authority. */
   get moduleOptions(): AuthModuleOptions {
     return { authority: this.issuer, audience: this.audience, requireHttpsMetadata: false };
@@ -147,7 +173,27 @@ export class TestAuthority {
       ...options.header,
     });
     const payload = options.rawPayload ?? withoutUndefined({ ...this.claims(), ...claims });
-    return signJws(header as { alg: string }, payload, key.privateKey);
+    const token = signJws(header as { alg: string }, payload, key.privateKey);
+    if (typeof payload === 'object' && payload !== null && !Array.isArray(payload)) {
+      this.issued.set(token, payload);
+    }
+    return token;
+  }
+
+  /**
+   * Mints an opaque (reference) token: random characters that only its introspection endpoint
+   * can read. The endpoint answers `active: true` with these claims (the defaults, overridden; a
+   * claim set to `undefined` is left out) until `revoke`.
+   */
+  mintOpaque(claims: Claims = {}): string {
+    const token = randomBytes(24).toString('base64url');
+    this.issued.set(token, withoutUndefined({ ...this.claims(), ...claims }));
+    return token;
+  }
+
+  /** From now on its introspection endpoint answers `active: false` for this token. */
+  revoke(token: string): void {
+    this.issued.delete(token);
   }
 
   /** Ready-made tokens that must be refused, one per common mistake. */
@@ -181,6 +227,7 @@ export class TestAuthority {
   resetFetches(): void {
     this.fetches.jwks = 0;
     this.fetches.discovery = 0;
+    this.introspections = 0;
   }
 
   close(): Promise<void> {
@@ -188,15 +235,21 @@ export class TestAuthority {
   }
 
   /** @internal */
-  handle(route: string, res: ServerResponse): boolean {
+  handle(route: string, res: ServerResponse, req?: IncomingMessage): boolean {
     if (route === `/.well-known/${this.wellKnown}`) {
       this.fetches.discovery++;
       this.host.answer(res, this.discovery, this.slowMs, () => ({
         issuer: this.metadataIssuer ?? this.issuer,
         jwks_uri: this.jwksUri,
         token_endpoint: `${this.issuer}/token`,
+        introspection_endpoint: this.introspectionEndpoint,
         id_token_signing_alg_values_supported: ['RS256'],
       }));
+      return true;
+    }
+    if (route === '/introspect' && req?.method === 'POST') {
+      this.introspections++;
+      void this.introspect(req, res);
       return true;
     }
     if (route === '/keys') {
@@ -207,6 +260,24 @@ export class TestAuthority {
       return true;
     }
     return false;
+  }
+
+  /** RFC 7662 §2: a form with `token`, from the client it knows; `active` and the claims. */
+  private async introspect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const { id, secret } = this.introspectionClient;
+    const expected = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+    if (this.introspection === 'refuse-client' || req.headers.authorization !== expected) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"error":"invalid_client"}');
+      return;
+    }
+    const token = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('token') ?? '';
+    const claims = this.issued.get(token);
+    this.host.answer(res, this.introspection, this.slowMs, () =>
+      claims === undefined ? { active: false } : { active: true, token_type: 'Bearer', ...claims },
+    );
   }
 }
 
@@ -246,7 +317,8 @@ class TestHost {
       if (issuer?.handle(rfc8414, res)) return;
     }
     for (const issuer of this.issuers) {
-      if (url.startsWith(issuer.path) && issuer.handle(url.slice(issuer.path.length), res)) return;
+      const route = url.slice(issuer.path.length);
+      if (url.startsWith(issuer.path) && issuer.handle(route, res, req)) return;
     }
     res.writeHead(404).end();
   }

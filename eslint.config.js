@@ -42,7 +42,7 @@ function restrict(files, ignores, patterns, paths = []) {
 const specs = ['**/*.spec.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist', 'coverage', 'node_modules'] },
+  { ignores: ['dist', 'coverage', 'node_modules', '.stryker-tmp*', 'reports'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -97,25 +97,33 @@ function checkDocumentAgainstGuards(
   it('documents every route the guards protect, and nothing else', () => {
     const { app, document } = context();
     const documented = operations(document).map((r) => r.operation.operationId);
+    expect(documented.length).toBeGreaterThan(0);
     expect(documented.sort()).toEqual([...enforcedRules(app).keys()].sort());
   });
 
   it('lists exactly the scopes the guards enforce, and no requirement on public routes', () => {
     const { app, document } = context();
     const rules = enforcedRules(app);
+    const checked = new Set<string>();
     for (const { operation } of operations(document)) {
       const rule = rules.get(operation.operationId);
       expect({ id: operation.operationId, security: normalized(operation.security) }).toEqual({
         id: operation.operationId,
         security: expectedAlternatives(rule!),
       });
+      checked.add(operation.operationId);
     }
+    expect(checked.size).toBeGreaterThan(0);
+    expect(checked.size).toBe(rules.size);
   });
 
   it('documents 401 on every protected operation and 403 wherever scopes are needed', () => {
     const { document } = context();
+    const counted = { protected: 0, scoped: 0 };
     for (const { operation } of operations(document)) {
       const security = operation.security ?? [];
+      if (security.length > 0) counted.protected++;
+      if (normalized(security).some((scopes) => scopes.length > 0)) counted.scoped++;
       const codes = Object.keys(operation.responses);
       expect({ id: operation.operationId, has401: codes.includes('401') }).toEqual({
         id: operation.operationId,
@@ -123,11 +131,15 @@ function checkDocumentAgainstGuards(
       });
       if (normalized(security).some((scopes) => scopes.length > 0)) expect(codes).toContain('403');
     }
+    expect(counted.protected).toBeGreaterThan(0);
+    expect(counted.scoped).toBeGreaterThan(0);
   });
 
   it('lets a token through exactly when the documented requirement is met', async () => {
     const { server, document } = context();
+    const counted = { operations: 0, refused: 0, let: 0 };
     for (const { method, path, operation } of operations(document)) {
+      counted.operations++;
       const security = normalized(operation.security);
       const call = () => request(server)[method as 'get'](path);
       if (security.length === 0) {
@@ -145,8 +157,12 @@ function checkDocumentAgainstGuards(
           granted,
           refused: !met,
         });
+        counted[met ? 'let' : 'refused']++;
       }
     }
+    expect(counted.operations).toBeGreaterThan(0);
+    expect(counted.refused).toBeGreaterThan(0);
+    expect(counted.let).toBeGreaterThan(0);
   });
 }
 

@@ -4,6 +4,7 @@ import { AuthMessages } from '../src/auth/core/auth-messages.js';
 import { VerifiedTokenCache } from '../src/auth/core/verified-token-cache.js';
 import { TestAuthority } from '../src/auth/testing/index.js';
 import type { HttpAdapterName } from '../src/config/http.settings.js';
+import { withSignature } from './security/security-helpers.js';
 import { rawRequest } from './support/raw-request.js';
 import { startApi } from './support/test-api.js';
 
@@ -51,6 +52,24 @@ describe.each<[HttpAdapterName]>([['express'], ['fastify']])('on %s', (adapter) 
     expect((await call(token)).status).toBe(200);
     expect(cache.size).toBe(before + 1);
     expect(await call(token, 'POST')).toBeForbiddenForScopes('messages:write');
+    expect((await call(token)).status).toBe(200);
+  });
+
+  it('never answers a cached token with another signature from the cache', async () => {
+    const token = authority.mint({ note: 'x'.repeat(600) });
+    expect(token.length).toBeGreaterThan(1024);
+    expect((await call(token)).status).toBe(200);
+    const signature = Buffer.from(token.slice(token.lastIndexOf('.') + 1), 'base64url');
+    for (const at of [0, signature.length >> 1, signature.length - 1]) {
+      const changed = Buffer.from(signature);
+      changed[at] ^= 0x01;
+      const res = await call(withSignature(token, changed));
+      expect({ at, status: res.status, body: res.body }).toMatchObject({
+        at,
+        status: 401,
+        body: { message: AuthMessages.badSignature(kidOf(token)) },
+      });
+    }
     expect((await call(token)).status).toBe(200);
   });
 

@@ -79,6 +79,12 @@ describe('ScopesGuard with a real Reflector', () => {
     ],
     ['@AnyScope: one of the group', 'export', ['reports:read', 'reports:admin'], true],
     ['@AnyScope: none of the group', 'export', ['reports:read'], false],
+    [
+      '@AnyScope: near misses of the group are none of it',
+      'export',
+      ['reports:read', 'reports:exporter', 'reports:admin2', 'Reports:export', 'reports:expor'],
+      false,
+    ],
     ['exact match only', 'list', ['reports:readwrite', 'Reports:read'], false],
   ])('%s', (_name, handler, scopes, allowed) => {
     const verdict = decide(ReportsController, handler, scopes);

@@ -53,6 +53,24 @@ describe('checkScopes', () => {
     const unmet = checkScopes(granted, { all: [], anyOf: [['admin', 'root']] });
     expect(unmet).toMatchObject({ ok: false, unmetAnyOf: ['admin', 'root'] });
   });
+  it.each([
+    ['a longer scope', ['reports:exporter', 'admin2']],
+    ['a shorter scope', ['reports:expor', 'admi']],
+    ['another case', ['Reports:Export', 'ADMIN']],
+    ['both names run together', ['reports:export admin', 'reports:exportadmin']],
+  ])('matches any-of groups exactly: %s satisfies no group', (_name, near) => {
+    const rule = { all: [], anyOf: [['reports:export', 'admin']] };
+    expect(checkScopes(new Set(near), rule)).toEqual({
+      ok: false,
+      missing: [],
+      unmetAnyOf: ['reports:export', 'admin'],
+    });
+    expect(checkScopes(new Set([...near, 'admin']), rule)).toEqual({
+      ok: true,
+      missing: [],
+      unmetAnyOf: undefined,
+    });
+  });
 });
 
 describe('mergeRequirements', () => {

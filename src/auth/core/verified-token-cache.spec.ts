@@ -32,6 +32,16 @@ describe('VerifiedTokenCache', () => {
     expect(VerifiedTokenCache.keyOf(`${token}x`)).not.toBe(VerifiedTokenCache.keyOf(token));
   });
 
+  it('keys a long token by all of it: tokens that differ only in the last signature byte differ', () => {
+    const head = `eyJhbGciOiJSUzI1NiJ9.${'eyJzdWIiOiJ1In0'.repeat(60)}`;
+    const signature = 'A'.repeat(342);
+    const token = `${head}.${signature}`;
+    const other = `${head}.${signature.slice(0, -1)}B`;
+    expect(token.length).toBeGreaterThan(1024);
+    expect(VerifiedTokenCache.keyOf(other)).not.toBe(VerifiedTokenCache.keyOf(token));
+    expect(VerifiedTokenCache.keyOf(`${head}.`)).not.toBe(VerifiedTokenCache.keyOf(token));
+  });
+
   it('holds 2 000 entries by default', () => {
     expect(new VerifiedTokenCache().capacity).toBe(DEFAULT_TOKEN_CACHE_SIZE);
     expect(DEFAULT_TOKEN_CACHE_SIZE).toBe(2000);
@@ -45,8 +55,9 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('drops an entry at its exp, whatever the clock skew, and does not bring it back', () => {
-    const cache = filled(10, ['a', entry('k1', NOW + 10)]);
-    expect(cache.get('a', NOW + 9.999)).toBeDefined();
+    const a = entry('k1', NOW + 10);
+    const cache = filled(10, ['a', a]);
+    expect(cache.get('a', NOW + 9.999)).toBe(a);
     expect(cache.get('a', NOW + 10)).toBeUndefined();
     expect(cache.get('a', NOW)).toBeUndefined();
     expect(cache.size).toBe(0);
@@ -59,19 +70,22 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('evicts the least recently used entry when full', () => {
-    const cache = filled(2, ['a', entry()], ['b', entry()]);
+    const [a, b, c] = [entry('ka'), entry('kb'), entry('kc')];
+    const cache = filled(2, ['a', a], ['b', b]);
     cache.get('a', NOW);
-    cache.set('c', entry(), cache.generation, NOW);
+    cache.set('c', c, cache.generation, NOW);
     expect(cache.get('b', NOW)).toBeUndefined();
-    expect(cache.get('a', NOW)).toBeDefined();
-    expect(cache.get('c', NOW)).toBeDefined();
+    expect(cache.get('a', NOW)).toBe(a);
+    expect(cache.get('c', NOW)).toBe(c);
   });
 
   it('stays within its capacity, however many tokens pass', () => {
     const cache = new VerifiedTokenCache(100);
-    for (let i = 0; i < 5000; i++) cache.set(`t${i}`, entry(), cache.generation, NOW);
+    const last = entry('last');
+    for (let i = 0; i < 4999; i++) cache.set(`t${i}`, entry(), cache.generation, NOW);
+    cache.set('t4999', last, cache.generation, NOW);
     expect(cache.size).toBe(100);
-    expect(cache.get('t4999', NOW)).toBeDefined();
+    expect(cache.get('t4999', NOW)).toBe(last);
     expect(cache.get('t4899', NOW)).toBeUndefined();
   });
 
@@ -83,18 +97,20 @@ describe('VerifiedTokenCache', () => {
   });
 
   it('drops the entries of keys that left the JWKS, and only those', () => {
-    const cache = filled(10, ['a', entry('old')], ['b', entry('kept')], ['c', entry('old')]);
+    const kept = entry('kept');
+    const cache = filled(10, ['a', entry('old')], ['b', kept], ['c', entry('old')]);
     cache.dropKeys(['old', 'unknown'], ISSUER);
     expect(cache.get('a', NOW)).toBeUndefined();
     expect(cache.get('c', NOW)).toBeUndefined();
-    expect(cache.get('b', NOW)).toBeDefined();
+    expect(cache.get('b', NOW)).toBe(kept);
   });
 
   it("drops a kid of one authority only: another authority's key of the same kid stays", () => {
     const other = 'https://other.example.com';
-    const cache = filled(10, ['a', entry('k1')], ['b', entry('k1', NOW + 300, other)]);
+    const mine = entry('k1');
+    const cache = filled(10, ['a', mine], ['b', entry('k1', NOW + 300, other)]);
     cache.dropKeys(['k1'], other);
-    expect(cache.get('a', NOW)).toBeDefined();
+    expect(cache.get('a', NOW)).toBe(mine);
     expect(cache.get('b', NOW)).toBeUndefined();
   });
 

@@ -178,7 +178,9 @@ describe('AuthorityClient: keys', () => {
     await rejection(keyOf(c, authority.signingKey.kid));
     authority.jwks = 'ok';
     clock += 1001;
-    await expect(keyOf(c, authority.signingKey.kid)).resolves.toBeDefined();
+    const key = await keyOf(c, authority.signingKey.kid);
+    expect(key.kid).toBe(authority.signingKey.kid);
+    expect(key.key.equals(authority.signingKey.publicKey)).toBe(true);
   });
 
   it('never uses encryption keys, symmetric keys, private keys or RSA keys under 2048 bits', async () => {

@@ -42,6 +42,7 @@ const FAILURE_REASONS: Record<AuthenticationFailure, true> = {
   expired: true,
   not_yet_valid: true,
   bad_signature: true,
+  token_inactive: true,
   authority_unavailable: true,
 };
 

@@ -121,4 +121,17 @@ describe('VerifiedTokenCache', () => {
     expect(cache.set('a', entry('old'), before, NOW)).toBe(false);
     expect(cache.set('a', entry('new'), cache.generation, NOW)).toBe(true);
   });
+
+  it('never lets a generation come back: a verification older than a drop and a clear is refused', () => {
+    const cache = filled(10, ['a', entry()]);
+    const before = cache.generation;
+    cache.dropKeys(['old'], ISSUER);
+    cache.clear();
+    expect(cache.size).toBe(0);
+    expect(cache.get('a', NOW)).toBeUndefined();
+    expect(cache.set('b', entry(), before, NOW)).toBe(false);
+    const afterDrop = cache.generation;
+    cache.clear();
+    expect(cache.set('b', entry(), afterDrop, NOW)).toBe(false);
+  });
 });

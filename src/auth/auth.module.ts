@@ -23,7 +23,6 @@ import { TokenIntrospector } from './introspection/token-introspector.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
 import { Authorities } from './keys/authorities.js';
-import { DEFAULT_FETCH_LIMITS } from './keys/fetch-json.js';
 import type { KeyStoreOptions } from './keys/jwks-key-store.js';
 import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import { AuthorizationGuard } from './authorization.guard.js';
@@ -65,16 +64,7 @@ export function createIntrospector(
   overrides: { failureBackoffMs?: number } = {},
 ): TokenIntrospector {
   const logger = new Logger('Introspection');
-  return new TokenIntrospector({
-    mode: options.introspection,
-    endpoint: options.introspectionEndpoint,
-    discoverEndpoint: async () => (await authorities.first.metadata()).introspectionEndpoint,
-    clientId: options.introspectionClientId ?? '',
-    clientSecret: options.introspectionClientSecret ?? '',
-    cacheSeconds: options.introspectionCacheSeconds,
-    callsPerSecond: options.introspectionCallsPerSecond,
-    requireHttps: options.requireHttpsMetadata,
-    limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
+  return TokenIntrospector.fromOptions(options, authorities, {
     onCall: observer?.introspected && ((outcome) => observer.introspected?.(outcome)),
     onFailure: (why) => logger.warn(why),
     ...overrides,

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { AuthorityFetchError, type FetchLimits } from '../auth/keys/fetch-json.js';
+import { AuthorityFetchError, jsonObjectOf, type FetchLimits } from '../auth/keys/fetch-json.js';
 import { addressVerdict } from './public-address.js';
 
 /** The doctor would not connect there: the address is not one it may reach. */
@@ -92,14 +92,5 @@ export async function fetchJsonGuarded(
     throw fail((error as { code?: string }).code ?? 'the request failed');
   }
   if (text === undefined) throw fail(`response larger than ${options.limits.maxBytes} bytes`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw fail('response is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw fail('response is not a JSON object');
-  }
-  return parsed as Record<string, unknown>;
+  return jsonObjectOf(text, fail);
 }

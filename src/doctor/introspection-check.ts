@@ -3,7 +3,6 @@ import { AuthorityUnavailableError, BearerError } from '../auth/core/bearer-erro
 import type { TokenPolicy } from '../auth/core/token-policy.js';
 import { TokenIntrospector } from '../auth/introspection/token-introspector.js';
 import type { Authorities } from '../auth/keys/authorities.js';
-import { DEFAULT_FETCH_LIMITS } from '../auth/keys/fetch-json.js';
 import type { DoctorOutcome } from './doctor.js';
 import { printable } from './report.js';
 
@@ -35,16 +34,7 @@ export async function checkByIntrospection(
   nowSeconds: number,
 ): Promise<DoctorOutcome> {
   const failures: string[] = [];
-  const introspector = new TokenIntrospector({
-    mode: options.introspection,
-    endpoint: options.introspectionEndpoint,
-    discoverEndpoint: async () => (await authorities.first.metadata()).introspectionEndpoint,
-    clientId: options.introspectionClientId ?? '',
-    clientSecret: options.introspectionClientSecret ?? '',
-    cacheSeconds: options.introspectionCacheSeconds,
-    callsPerSecond: options.introspectionCallsPerSecond,
-    requireHttps: options.requireHttpsMetadata,
-    limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
+  const introspector = TokenIntrospector.fromOptions(options, authorities, {
     onFailure: (why) => failures.push(why),
   });
   const head = [

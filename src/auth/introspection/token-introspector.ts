@@ -9,6 +9,8 @@ import {
   type IntrospectionMode,
 } from '../core/introspection.js';
 import type { TokenPolicy } from '../core/token-policy.js';
+import type { ResolvedAuthOptions } from '../auth-options.interface.js';
+import type { Authorities } from '../keys/authorities.js';
 import {
   AuthorityFetchError,
   DEFAULT_FETCH_LIMITS,
@@ -67,6 +69,30 @@ const PROBE_TOKEN = 'readiness-probe';
  *   `failureBackoffMs`. The answer's rules are `checkIntrospection`'s (core).
  */
 export class TokenIntrospector {
+  /**
+   * The introspection client for the module's options: the configured endpoint or the first
+   * authority's. The module and the doctor CLI both build it here; `hooks` are theirs (the
+   * observer and the log, or the doctor's report).
+   */
+  static fromOptions(
+    options: ResolvedAuthOptions,
+    authorities: Authorities,
+    hooks: Pick<TokenIntrospectorOptions, 'onCall' | 'onFailure' | 'failureBackoffMs'> = {},
+  ): TokenIntrospector {
+    return new TokenIntrospector({
+      mode: options.introspection,
+      endpoint: options.introspectionEndpoint,
+      discoverEndpoint: async () => (await authorities.first.metadata()).introspectionEndpoint,
+      clientId: options.introspectionClientId ?? '',
+      clientSecret: options.introspectionClientSecret ?? '',
+      cacheSeconds: options.introspectionCacheSeconds,
+      callsPerSecond: options.introspectionCallsPerSecond,
+      requireHttps: options.requireHttpsMetadata,
+      limits: { ...DEFAULT_FETCH_LIMITS, timeoutMs: options.fetchTimeoutMs },
+      ...hooks,
+    });
+  }
+
   private readonly inflight = new Map<string, Promise<IntrospectionResult>>();
   private readonly budget: RefreshBudget;
   private readonly now: () => number;

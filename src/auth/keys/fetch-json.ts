@@ -63,6 +63,14 @@ export async function fetchJsonObject(
       name === 'TimeoutError' ? `no answer within ${limits.timeoutMs} ms` : describe(error),
     );
   }
+  return jsonObjectOf(text, fail);
+}
+
+/** The JSON object `text` holds, or the error `fail` makes (never quoting the text). */
+export function jsonObjectOf(
+  text: string,
+  fail: (detail: string) => Error,
+): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -16,7 +16,7 @@ import { checkByIntrospection } from './introspection-check.js';
 import { closestAuthority } from './issuer-shapes.js';
 import { inspectOwnIssuer } from './own-issuer.js';
 import { isLoopbackName } from './public-address.js';
-import { formatReport } from './report.js';
+import { formatReport, type DoctorOutcome } from './report.js';
 
 /*
  * `npm run doctor -- <token>`: would the API accept this token, and if not, exactly why and what
@@ -24,12 +24,6 @@ import { formatReport } from './report.js';
  * `Authorities`, runs the API's own ordered checks (`inspectAccessToken`), and only then, for a
  * foreign issuer or an unknown kid, looks at what the token's own issuer publishes.
  */
-
-export interface DoctorOutcome {
-  /** 0 accepted; 1 refused because of the token; 2 could not tell (configuration, authority). */
-  exitCode: 0 | 1 | 2;
-  text: string;
-}
 
 export const USAGE =
   'npm run doctor -- [--fetch-issuer] <token>   (or pipe the token in on standard input)';

@@ -3,8 +3,7 @@ import { AuthorityUnavailableError, BearerError } from '../auth/core/bearer-erro
 import type { TokenPolicy } from '../auth/core/token-policy.js';
 import { TokenIntrospector } from '../auth/introspection/token-introspector.js';
 import type { Authorities } from '../auth/keys/authorities.js';
-import type { DoctorOutcome } from './doctor.js';
-import { printable } from './report.js';
+import { printable, type DoctorOutcome } from './report.js';
 
 /*
  * The doctor's introspection branch: a token the API would introspect (AUTH_INTROSPECTION) is

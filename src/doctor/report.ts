@@ -7,6 +7,13 @@ import { countKeys, relative, type AuthorityFacts, type Diagnosis } from './diag
  * the token itself. Every line is made printable, so a hostile claim can't drive the terminal.
  */
 
+/** What the doctor concludes: its exit code and its report. */
+export interface DoctorOutcome {
+  /** 0 accepted; 1 refused because of the token; 2 could not tell (configuration, authority). */
+  exitCode: 0 | 1 | 2;
+  text: string;
+}
+
 export interface ReportInput {
   audiences: readonly string[];
   /** Where the configuration came from, e.g. the development authority note. */

@@ -4,7 +4,7 @@ import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
 import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import { bearerSource, type AuthRequest } from './auth-request.js';
 import type { ResolvedAuthOptions } from './auth-options.interface.js';
-import { verifyAccessToken } from './core/access-token.js';
+import { verifyAccessToken, type VerifiedToken } from './core/access-token.js';
 import { BearerError } from './core/bearer-errors.js';
 import { extractBearerToken } from './core/bearer-token.js';
 import { summarize } from './core/decoded-token.js';
@@ -37,7 +37,7 @@ import { RouteAuthMetadata } from './route-auth-metadata.js';
 export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly routes: RouteAuthMetadata,
-    @Inject(AUTH_OPTIONS) private readonly options: ResolvedAuthOptions,
+    @Inject(AUTH_OPTIONS) private readonly authOptions: ResolvedAuthOptions,
     @Inject(TOKEN_POLICY) private readonly policy: TokenPolicy,
     private readonly cache: VerifiedTokenCache,
     private readonly authorities: Authorities,
@@ -84,7 +84,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   private extract(request: AuthRequest): string {
-    return extractBearerToken(bearerSource(request), this.options.maxTokenLength);
+    return extractBearerToken(bearerSource(request), this.authOptions.maxTokenLength);
   }
 
   /**
@@ -129,9 +129,10 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   /**
    * From token to principal, for the strategy: the cache again (a concurrent request may have
-   * stored it meanwhile), the one call into the core, the cache store.
+   * stored it meanwhile), the one call into the core, the cache store. Synchronous when the key
+   * is held, as on almost every miss; a promise when a key or an introspection must be awaited.
    */
-  readonly verify = async (token: string): Promise<Principal> => {
+  readonly verify = (token: string): Principal | Promise<Principal> => {
     const now = Date.now() / 1000;
     const key = this.cacheKey(token);
     const cached = this.lookUp(token, now, key);
@@ -141,18 +142,25 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     }
 
     const generation = this.cache.generation;
-    const entry = this.introspector.applies(token)
-      ? await this.introspect(token, now)
-      : await this.verifyLocally(token, now);
+    if (this.introspector.applies(token)) {
+      return this.introspect(token, now).then((entry) => this.store(key, entry, generation, now));
+    }
+    const verified = verifyAccessToken(token, this.policy, this.authorities.resolveKey, now);
+    return verified instanceof Promise
+      ? verified.then((v) => this.store(key, entryOf(v), generation, now))
+      : this.store(key, entryOf(verified), generation, now);
+  };
+
+  /** A new verification: kept for the next request with this token, and counted as a miss. */
+  private store(
+    key: string | undefined,
+    entry: VerifiedEntry,
+    generation: number,
+    now: number,
+  ): Principal {
     if (key !== undefined) this.cache.set(key, entry, generation, now);
     this.observer?.authenticated?.(false);
     return entry.principal;
-  };
-
-  private async verifyLocally(token: string, now: number): Promise<VerifiedEntry> {
-    const keys = this.authorities.resolveKey;
-    const { principal, kid, authority } = await verifyAccessToken(token, this.policy, keys, now);
-    return { principal, kid, authority, exp: principal.exp };
   }
 
   /** RFC 7662: reused until the earlier of the token's `exp` and the introspection cache time. */
@@ -174,3 +182,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     throw error ?? refusal;
   }
 }
+
+/** A signature verification, as the cache keeps it: until the token's `exp`. */
+const entryOf = ({ principal, kid, authority }: VerifiedToken): VerifiedEntry => ({
+  principal,
+  kid,
+  authority,
+  exp: principal.exp,
+});

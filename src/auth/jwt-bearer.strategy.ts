@@ -10,7 +10,7 @@ export interface BearerAuthenticateOptions {
   /** The bearer token, extracted by RFC 6750's rules. */
   token: string;
   /** The guard's own path from token to principal: its module's cache, policy and keys. */
-  verify: (token: string) => Promise<Principal>;
+  verify: (token: string) => Principal | Promise<Principal>;
 }
 
 /**
@@ -32,20 +32,30 @@ export class JwtBearerStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  /** Passport's entry point: a principal is a success, a `BearerError` a failure. */
-  override authenticate(_req: unknown, options: BearerAuthenticateOptions): void {
-    void this.run(options);
+  /**
+   * Passport's entry point: a principal is a success, a `BearerError` a failure, anything else
+   * an error. A held key answers in this very call; a fetched one when it arrives.
+   */
+  override authenticate(_req: unknown, { token, verify }: BearerAuthenticateOptions): void {
+    let verified: Principal | Promise<Principal>;
+    try {
+      verified = verify(token);
+    } catch (refusal) {
+      return this.refuse(refusal);
+    }
+    if (verified instanceof Promise) {
+      verified.then(
+        (principal) => this.success(this.validate(principal)),
+        (refusal: unknown) => this.refuse(refusal),
+      );
+    } else {
+      this.success(this.validate(verified));
+    }
   }
 
-  private async run({ token, verify }: BearerAuthenticateOptions): Promise<void> {
-    let principal: Principal;
-    try {
-      principal = await verify(token);
-    } catch (refusal) {
-      if (refusal instanceof BearerError) return this.fail(refusal, refusal.status);
-      return this.error(refusal as Error);
-    }
-    this.success(this.validate(principal));
+  private refuse(refusal: unknown): void {
+    if (refusal instanceof BearerError) return this.fail(refusal, refusal.status);
+    this.error(refusal as Error);
   }
 
   /** Passport's user is the principal, as verified. */

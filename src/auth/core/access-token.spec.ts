@@ -7,11 +7,20 @@ import {
   testPolicy,
   type TestKey,
 } from '../testing/index.js';
-import { ACCESS_TOKEN_CHECKS, verifyAccessToken } from './access-token.js';
+import {
+  ACCESS_TOKEN_CHECKS,
+  verifyAccessToken as verifyNowOrLater,
+  type VerifiedToken,
+} from './access-token.js';
 import { AuthMessages } from './auth-messages.js';
 import { InvalidTokenError } from './bearer-errors.js';
 import { checkKeyFits } from './key-fit.js';
 import type { VerificationKey } from './token-policy.js';
+
+/** A refusal thrown synchronously (key held) or rejected (key fetched) alike, as a rejection. */
+const verifyAccessToken = async (
+  ...args: Parameters<typeof verifyNowOrLater>
+): Promise<VerifiedToken> => verifyNowOrLater(...args);
 
 const policy = testPolicy({ algorithms: ['RS256', 'PS256', 'ES256'] });
 const NOW = 1_800_000_000;
@@ -103,6 +112,24 @@ describe('verifyAccessToken', () => {
       exp: NOW + 300,
     });
     expect(principal.expiresAt).toEqual(new Date((NOW + 300) * 1000));
+  });
+
+  it('answers at once when the key is held, and through a promise only when it must wait', async () => {
+    const held = verifyNowOrLater(token(), policy, () => vk(), NOW);
+    expect(held).not.toBeInstanceOf(Promise);
+    expect((held as Awaited<typeof held>).principal.sub).toBe('user-1');
+    expect(() => verifyNowOrLater(token({ aud: 'x' }), policy, () => vk(), NOW)).toThrow(
+      expect.objectContaining({ reason: 'wrong_audience' }),
+    );
+
+    const fetched = verifyNowOrLater(token(), policy, resolve(vk()), NOW);
+    expect(fetched).toBeInstanceOf(Promise);
+    await expect(fetched).resolves.toMatchObject({ kid: 'rsa-1', principal: { sub: 'user-1' } });
+    const late = verifyNowOrLater(token({ aud: 'x' }), policy, resolve(vk()), NOW);
+    await expect(late).rejects.toMatchObject({
+      reason: 'wrong_audience',
+      summary: { iss: TEST_ISSUER, kid: 'rsa-1', aud: 'x' },
+    });
   });
 
   it.each([

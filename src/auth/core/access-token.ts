@@ -56,14 +56,18 @@ export interface VerificationTrace {
 /**
  * Runs every check in order and returns the principal, or throws the first refusal: a
  * `BearerError` carrying what the token said about itself (or whatever the resolver throws).
+ *
+ * Synchronous when the resolver holds the key (the usual case: no promise, no microtask on the
+ * hot path); a promise only when the key must be fetched first. Callers that don't care `await`
+ * it either way; a refusal may then arrive as a throw or as a rejection.
  */
-export async function verifyAccessToken(
+export function verifyAccessToken(
   token: string,
   policy: TokenPolicy,
   resolveKey: KeyResolver,
   nowSeconds: number,
   trace?: VerificationTrace,
-): Promise<VerifiedToken> {
+): VerifiedToken | Promise<VerifiedToken> {
   const decoded = decodeToken(token);
   trace?.passed.push('format');
   if (trace) trace.decoded = decoded;
@@ -76,21 +80,41 @@ export async function verifyAccessToken(
       trace?.passed.push(check.name);
     }
     const found = resolveKey(decoded.header.kid as string, decoded.header.alg, authority);
-    const key = found instanceof Promise ? await found : found;
-    if (trace) trace.key = key;
-    trace?.passed.push('key');
-    checkKeyFits(decoded.header.alg, key);
-    trace?.passed.push('key_fits');
-    checkSignature(decoded, key);
-    trace?.passed.push('signature');
-    for (const check of CLAIM_CHECKS) {
-      check.run(decoded, policy, nowSeconds);
-      trace?.passed.push(check.name);
+    if (found instanceof Promise) {
+      return found
+        .then((key) => verifyWithKey(decoded, key, authority, policy, nowSeconds, trace))
+        .catch((error: unknown) => refused(error, decoded));
     }
-    return { principal: toPrincipal(decoded.claims, policy.rolesClaim), kid: key.kid, authority };
+    return verifyWithKey(decoded, found, authority, policy, nowSeconds, trace);
   } catch (error) {
-    // Only now, for the log line: what the token said about itself.
-    if (error instanceof BearerError) error.withSummary(summarize(decoded.header, decoded.claims));
-    throw error;
+    return refused(error, decoded);
   }
+}
+
+/** Steps 4 to 7, once the authority's key for the token's `kid` is at hand. */
+function verifyWithKey(
+  decoded: DecodedToken,
+  key: VerificationKey,
+  authority: string,
+  policy: TokenPolicy,
+  nowSeconds: number,
+  trace: VerificationTrace | undefined,
+): VerifiedToken {
+  if (trace) trace.key = key;
+  trace?.passed.push('key');
+  checkKeyFits(decoded.header.alg, key);
+  trace?.passed.push('key_fits');
+  checkSignature(decoded, key);
+  trace?.passed.push('signature');
+  for (const check of CLAIM_CHECKS) {
+    check.run(decoded, policy, nowSeconds);
+    trace?.passed.push(check.name);
+  }
+  return { principal: toPrincipal(decoded.claims, policy.rolesClaim), kid: key.kid, authority };
+}
+
+/** Only on a refusal, for the log line: what the token said about itself. */
+function refused(error: unknown, decoded: DecodedToken): never {
+  if (error instanceof BearerError) error.withSummary(summarize(decoded.header, decoded.claims));
+  throw error;
 }

@@ -1,11 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
 import { generateTestKey, keyResolverFor, signJws, testPolicy } from '../testing/index.js';
-import { ACCESS_TOKEN_CHECKS, verifyAccessToken } from './access-token.js';
+import {
+  ACCESS_TOKEN_CHECKS,
+  verifyAccessToken as verifyNowOrLater,
+  type VerifiedToken,
+} from './access-token.js';
 import { AuthMessages } from './auth-messages.js';
 import { AuthorityUnavailableError, InvalidTokenError } from './bearer-errors.js';
 import type { CheckName } from './token-checks.js';
 import { inspectAccessToken } from './token-inspection.js';
 import type { KeyResolver } from './token-policy.js';
+
+/** A refusal thrown synchronously (key held) or rejected (key fetched) alike, as a rejection. */
+const verifyAccessToken = async (
+  ...args: Parameters<typeof verifyNowOrLater>
+): Promise<VerifiedToken> => verifyNowOrLater(...args);
 
 /**
  * Each diagnosis the API gives, through the one ordered pipeline: which check fails, what it

@@ -1,0 +1,214 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import type { AuthObserver } from './auth-observer.js';
+import type { AuthModuleOptions } from './auth-options.interface.js';
+import { resolveAuthOptions, toTokenPolicy } from './auth-options.js';
+import type { AuthRequest } from './auth-request.js';
+import { BearerError } from './core/bearer-errors.js';
+import { VerifiedTokenCache } from './core/verified-token-cache.js';
+import { TokenIntrospector } from './introspection/token-introspector.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { JwtBearerStrategy } from './jwt-bearer.strategy.js';
+import { Authorities } from './keys/authorities.js';
+import { Public } from './public.decorator.js';
+import { RouteAuthMetadata } from './route-auth-metadata.js';
+import { generateTestKey, TestAuthority } from './testing/index.js';
+
+/*
+ * The guard on its own, with real parts: a test authority on loopback, the real key store, cache,
+ * introspector and Passport strategy. What it hands on (the request's `user`) and what it reports
+ * (the observer's calls) are what is asserted.
+ */
+
+class Routes {
+  @Public()
+  open(this: void): void {}
+
+  guarded(this: void): void {}
+}
+
+let authority: TestAuthority;
+beforeAll(async () => {
+  authority = await TestAuthority.start();
+  // Passport's registry is process-wide: constructing the strategy registers `jwt`.
+  new JwtBearerStrategy();
+});
+afterAll(() => authority.close());
+
+/** A guard as `AuthModule` builds it, and the observer calls it made, in order. */
+function guardWith(options: Partial<AuthModuleOptions> = {}) {
+  const resolved = resolveAuthOptions({
+    authority: authority.issuer,
+    audience: authority.audience,
+    requireHttpsMetadata: false,
+    ...options,
+  });
+  const cache = new VerifiedTokenCache(resolved.tokenCacheSize);
+  const authorities = Authorities.fromOptions(resolved);
+  const calls: string[] = [];
+  const observer: AuthObserver = {
+    authenticated: (cached) => calls.push(cached ? 'authenticated cached' : 'authenticated'),
+    tokenCacheLookedUp: (hit) => calls.push(hit ? 'cache hit' : 'cache miss'),
+    authenticationTimed: (result, seconds) => {
+      expect(seconds).toBeGreaterThanOrEqual(0);
+      calls.push(`timed ${result}`);
+    },
+  };
+  const guard = new JwtAuthGuard(
+    new RouteAuthMetadata(new Reflector(), resolved),
+    resolved,
+    toTokenPolicy(resolved),
+    cache,
+    authorities,
+    TokenIntrospector.fromOptions(resolved, authorities),
+    observer,
+  );
+  return { guard, calls, cache };
+}
+
+function requestTo(route: 'open' | 'guarded', authorization?: string) {
+  const request: AuthRequest = {
+    rawHeaders: authorization === undefined ? [] : ['Authorization', authorization],
+  };
+  const context = new ExecutionContextHost(
+    [request, {}, () => undefined],
+    Routes,
+    Routes.prototype[route],
+  );
+  context.setType('http');
+  return { request, context };
+}
+
+/** The guard's answer, awaited whether it came at once or through a promise, or its refusal. */
+async function outcome(guard: JwtAuthGuard, route: 'open' | 'guarded', authorization?: string) {
+  const { request, context } = requestTo(route, authorization);
+  try {
+    const allowed = await guard.canActivate(context);
+    return { allowed, request };
+  } catch (error) {
+    return { error: error as BearerError, request };
+  }
+}
+
+describe('JwtAuthGuard', () => {
+  it('lets a public route through without a token, and reports nothing', () => {
+    const { guard, calls } = guardWith();
+    const { request, context } = requestTo('open');
+    expect(guard.canActivate(context)).toBe(true);
+    expect(request.user).toBeUndefined();
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses a protected route without a token, before any lookup', async () => {
+    const { guard, calls } = guardWith();
+    const { error } = await outcome(guard, 'guarded');
+    expect(error).toBeInstanceOf(BearerError);
+    expect(error).toMatchObject({ reason: 'missing_credentials', status: 401 });
+    expect(calls).toEqual(['timed failure']);
+  });
+
+  it('verifies a new token through Passport, then answers the same token from the cache', async () => {
+    const { guard, calls, cache } = guardWith();
+    const token = authority.mint({ sub: 'alice', scope: 'messages:read' });
+
+    const first = await outcome(guard, 'guarded', `Bearer ${token}`);
+    expect(first.allowed).toBe(true);
+    expect(first.request.user).toMatchObject({ sub: 'alice', scopes: ['messages:read'] });
+    expect(calls).toEqual(['cache miss', 'authenticated', 'timed success']);
+    expect(cache.size).toBe(1);
+
+    calls.length = 0;
+    const { request, context } = requestTo('guarded', `Bearer ${token}`);
+    // A hit answers in the call itself: no promise, no Passport.
+    expect(guard.canActivate(context)).toBe(true);
+    expect(request.user).toBe(first.request.user);
+    expect(calls).toEqual(['cache hit', 'authenticated cached', 'timed success']);
+  });
+
+  it('never answers another token from the cache, even one differing only in its signature', async () => {
+    const { guard, calls } = guardWith();
+    const token = authority.mint({ sub: 'alice' });
+    await outcome(guard, 'guarded', `Bearer ${token}`);
+    const forged = `${token.slice(0, token.lastIndexOf('.') + 1)}${'A'.repeat(342)}`;
+
+    calls.length = 0;
+    const { error, request } = await outcome(guard, 'guarded', `Bearer ${forged}`);
+    expect(error).toMatchObject({ reason: 'bad_signature', status: 401 });
+    expect(request.user).toBeUndefined();
+    expect(calls).toEqual(['cache miss', 'timed failure']);
+  });
+
+  it('refuses a forged token with what it said about itself, and never caches it', async () => {
+    const { guard, calls, cache } = guardWith();
+    const stranger = generateTestKey('RS256', { kid: authority.signingKey.kid });
+    const forged = authority.mint({ sub: 'mallory' }, { key: stranger });
+
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { error } = await outcome(guard, 'guarded', `Bearer ${forged}`);
+      expect(error).toMatchObject({
+        reason: 'bad_signature',
+        summary: { iss: authority.issuer, kid: authority.signingKey.kid, sub: 'mallory' },
+      });
+    }
+    expect(cache.size).toBe(0);
+    expect(calls).toEqual(['cache miss', 'timed failure', 'cache miss', 'timed failure']);
+  });
+
+  it('verifies every time when the cache is off, and reports no lookups', async () => {
+    const { guard, calls } = guardWith({ tokenCacheSize: 0 });
+    const token = authority.mint({ sub: 'bob' });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const { allowed, request } = await outcome(guard, 'guarded', `Bearer ${token}`);
+      expect(allowed).toBe(true);
+      expect(request.user?.sub).toBe('bob');
+    }
+    expect(calls).toEqual(['authenticated', 'timed success', 'authenticated', 'timed success']);
+  });
+
+  it('refuses an expired token that was verified before, with its summary', async () => {
+    const { guard, cache } = guardWith({ clockSkew: 0 });
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + 1;
+    const token = authority.mint({ sub: 'carol', iat: now - 60, exp });
+    expect((await outcome(guard, 'guarded', `Bearer ${token}`)).allowed).toBe(true);
+    expect(cache.size).toBe(1);
+
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 20));
+    const { error } = await outcome(guard, 'guarded', `Bearer ${token}`);
+    expect(error).toMatchObject({ reason: 'expired', summary: { sub: 'carol' } });
+  });
+
+  it('hands an opaque token to introspection, and reuses the answer', async () => {
+    const { guard, calls } = guardWith(authority.introspectionOptions('opaque'));
+    const opaque = authority.mintOpaque({ sub: 'dave', scope: 'messages:read' });
+    const before = authority.introspections;
+
+    const first = await outcome(guard, 'guarded', `Bearer ${opaque}`);
+    expect(first.allowed).toBe(true);
+    expect(first.request.user).toMatchObject({ sub: 'dave', scopes: ['messages:read'] });
+    const second = await outcome(guard, 'guarded', `Bearer ${opaque}`);
+    expect(second.request.user).toBe(first.request.user);
+    expect(authority.introspections - before).toBe(1);
+    expect(calls).toEqual([
+      'cache miss',
+      'authenticated',
+      'timed success',
+      'cache hit',
+      'authenticated cached',
+      'timed success',
+    ]);
+  });
+
+  it('answers 503, not 401, when the authority cannot be reached for a key', async () => {
+    const { guard } = guardWith();
+    const token = authority.mint({ sub: 'erin' });
+    authority.jwks = 'down';
+    try {
+      const { error } = await outcome(guard, 'guarded', `Bearer ${token}`);
+      expect(error).toMatchObject({ reason: 'authority_unavailable', status: 503 });
+    } finally {
+      authority.jwks = 'ok';
+    }
+  });
+});

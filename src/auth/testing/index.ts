@@ -20,4 +20,10 @@ export {
   type HttpAnswer,
 } from './bearer-matchers.js';
 export { claimsWithRoles } from './role-claims.js';
-export { startTestApp, type BearerClient, type TestApp, type TestAppOptions } from './test-app.js';
+export {
+  closeUnclosedTestApps,
+  startTestApp,
+  type BearerClient,
+  type TestApp,
+  type TestAppOptions,
+} from './test-app.js';

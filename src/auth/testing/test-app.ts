@@ -126,7 +126,40 @@ function clientOf(server: Server) {
  * await api.close();
  * ```
  */
-export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+export function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const starting: Promise<TestApp> = startApp(options).then((api) => {
+    let closing: Promise<void> | undefined;
+    return {
+      ...api,
+      close: () => {
+        unclosed.delete(starting);
+        return (closing ??= api.close());
+      },
+    };
+  });
+  unclosed.add(starting);
+  starting.catch(() => unclosed.delete(starting));
+  return starting;
+}
+
+/** Apps started (or still starting) and not closed yet. */
+const unclosed = new Set<Promise<TestApp>>();
+
+/**
+ * Closes every app `startTestApp` started that was not closed, waiting for those still starting:
+ * an app whose start outlived its `beforeAll` would otherwise keep Jest from exiting. The kit's
+ * Jest setup file runs it after each test file; returns how many it closed.
+ */
+export async function closeUnclosedTestApps(): Promise<number> {
+  const pending = [...unclosed];
+  unclosed.clear();
+  const started = await Promise.allSettled(pending);
+  const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  await Promise.allSettled(apps.map((api) => api.close()));
+  return apps.length;
+}
+
+async function startApp(options: TestAppOptions): Promise<TestApp> {
   const authority = options.authority ?? (await TestAuthority.start());
   const closeAuthority = () => (options.authority ? Promise.resolve() : authority.close());
   const app = await start(options, authority).catch(async (error: unknown) => {

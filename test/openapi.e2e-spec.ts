@@ -10,6 +10,7 @@ import {
   AnyRole,
   AnyScope,
   AuthModule,
+  type AuthModuleOptions,
   Policy,
   Public,
   Roles,
@@ -83,6 +84,32 @@ function expectedAlternatives(rule: ReturnType<RouteAuthMetadata['forRoute']>): 
 
 function subsets(scopes: string[]): string[][] {
   return scopes.reduce<string[][]>((all, s) => [...all, ...all.map((set) => [...set, s])], [[]]);
+}
+
+/** `controllers` under `AuthModule` (with `options`) and their OpenAPI document, for one describe. */
+function appWithDocument(controllers: Type[], options: Partial<AuthModuleOptions> = {}) {
+  const fixture = {} as {
+    authority: TestAuthority;
+    app: INestApplication;
+    server: Server;
+    document: OpenAPIObject;
+  };
+  beforeAll(async () => {
+    fixture.authority = await TestAuthority.start();
+    const moduleRef = await Test.createTestingModule({
+      imports: [AuthModule.forRoot({ ...fixture.authority.moduleOptions, ...options })],
+      controllers,
+    }).compile();
+    fixture.app = moduleRef.createNestApplication({ logger: false });
+    fixture.document = setupOpenApi(fixture.app);
+    await fixture.app.init();
+    fixture.server = fixture.app.getHttpServer() as Server;
+  });
+  afterAll(async () => {
+    await fixture.app?.close();
+    await fixture.authority?.close();
+  });
+  return fixture;
 }
 
 /**
@@ -310,37 +337,18 @@ class BetaController extends Listing {}
 class GammaController extends Listing {}
 
 describe('OpenAPI for class + handler @Scopes, @AnyScope groups and @Public handlers', () => {
-  let authority: TestAuthority;
-  let app: INestApplication;
-  let server: Server;
-  let document: OpenAPIObject;
-
-  beforeAll(async () => {
-    authority = await TestAuthority.start();
-    const moduleRef = await Test.createTestingModule({
-      imports: [AuthModule.forRoot(authority.moduleOptions)],
-      controllers: [
-        FixtureController,
-        OpenFixtureController,
-        AnyTokenController,
-        AlphaController,
-        BetaController,
-        GammaController,
-      ],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    document = setupOpenApi(app);
-    await app.init();
-    server = app.getHttpServer() as Server;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await authority?.close();
-  });
+  const fixture = appWithDocument([
+    FixtureController,
+    OpenFixtureController,
+    AnyTokenController,
+    AlphaController,
+    BetaController,
+    GammaController,
+  ]);
 
   it('adds handler scopes to class scopes and lists @AnyScope choices as alternatives', () => {
     const byId = Object.fromEntries(
-      operations(document).map(({ operation }) => [
+      operations(fixture.document).map(({ operation }) => [
         operation.operationId,
         normalized(operation.security),
       ]),
@@ -370,7 +378,8 @@ describe('OpenAPI for class + handler @Scopes, @AnyScope groups and @Public hand
   it('documents a handler shared through a base class with each controller own rules', () => {
     const responses = (id: string) =>
       Object.keys(
-        operations(document).find((r) => r.operation.operationId === id)!.operation.responses,
+        operations(fixture.document).find((r) => r.operation.operationId === id)!.operation
+          .responses,
       );
     expect(responses('AlphaController_list')).toEqual(expect.arrayContaining(['401', '403']));
     expect(responses('BetaController_list')).toEqual(expect.arrayContaining(['401', '403']));
@@ -387,8 +396,8 @@ describe('OpenAPI for class + handler @Scopes, @AnyScope groups and @Public hand
   });
 
   checkDocumentAgainstGuards(
-    () => ({ app, server, document }),
-    () => authority,
+    () => fixture,
+    () => fixture.authority,
   );
 });
 
@@ -425,31 +434,14 @@ class PolicyOnlyController {
 }
 
 describe('OpenAPI for @Roles, @AnyRole and @Policy', () => {
-  let authority: TestAuthority;
-  let app: INestApplication;
-  let server: Server;
-  let document: OpenAPIObject;
+  const fixture = appWithDocument([RolesFixtureController, PolicyOnlyController], {
+    policies: POLICIES,
+  });
   const operation = (id: string) =>
-    operations(document).find((r) => r.operation.operationId === id)!.operation;
-
-  beforeAll(async () => {
-    authority = await TestAuthority.start();
-    const moduleRef = await Test.createTestingModule({
-      imports: [AuthModule.forRoot({ ...authority.moduleOptions, policies: POLICIES })],
-      controllers: [RolesFixtureController, PolicyOnlyController],
-    }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    document = setupOpenApi(app);
-    await app.init();
-    server = app.getHttpServer() as Server;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await authority?.close();
-  });
+    operations(fixture.document).find((r) => r.operation.operationId === id)!.operation;
 
   it('lists each route roles (x-roles) and policies with what they require (x-policies)', () => {
-    const routes = app.get(RouteAuthMetadata);
+    const routes = fixture.app.get(RouteAuthMetadata);
     const handler = Object.getOwnPropertyDescriptor(RolesFixtureController.prototype, 'export')
       ?.value as () => unknown;
     const enforced = routes.forRoute(RolesFixtureController, handler);
@@ -488,9 +480,9 @@ describe('OpenAPI for @Roles, @AnyRole and @Policy', () => {
 
   it('lets a token through exactly when it holds the documented roles', async () => {
     const call = (roles: string[]) =>
-      request(server)
+      request(fixture.server)
         .get('/reports')
-        .set('Authorization', `Bearer ${authority.mint({ roles })}`);
+        .set('Authorization', `Bearer ${fixture.authority.mint({ roles })}`);
     expect((await call(['staff'])).status).toBe(200);
     expect(await call(['auditor'])).toBeForbidden('staff');
   });

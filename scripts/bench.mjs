@@ -5,6 +5,7 @@
 // loopback, against an authorization server this script starts itself. See
 // docs/performance.md for what each scenario means.
 import autocannon from 'autocannon';
+import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -403,6 +404,16 @@ try {
         `a bare RS256 crypto.verify (cached KeyObject) takes ${fmt(report.rs256VerifyMicros, 1)} µs here\n`,
     );
     printThroughput(report.results, report.rs256VerifyMicros);
+    // The guard alone, in its own process: no server, socket or load generator around it.
+    report.guardMicros = JSON.parse(
+      execFileSync(process.execPath, [join(root, 'scripts/bench-guard.mjs')], { cwd: root }),
+    );
+    const g = report.guardMicros;
+    console.log(
+      `\nthe guard alone, in-process (CPU µs per canActivate): cache hit ${fmt(g.hit, 1)}, ` +
+        `miss ${fmt(g.miss, 1)}, forged signature ${fmt(g.forged, 1)}; ` +
+        `floor ${fmt(report.rs256VerifyMicros, 1)}`,
+    );
     console.log('');
     report.coldStart = await coldStart(authority);
     for (const c of report.coldStart) {

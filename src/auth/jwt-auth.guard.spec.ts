@@ -126,6 +126,43 @@ describe('JwtAuthGuard', () => {
     expect(calls).toEqual(['cache hit', 'authenticated cached', 'timed success']);
   });
 
+  it('reports the time a request took, no more than the call itself took', async () => {
+    const seconds: number[] = [];
+    const { guard } = guardWith();
+    Object.assign(guard, {
+      observer: { authenticationTimed: (_: string, s: number) => seconds.push(s) },
+    });
+    const token = authority.mint({ sub: 'alice' });
+    const started = performance.now();
+    await outcome(guard, 'guarded', `Bearer ${token}`);
+    await outcome(guard, 'guarded', `Bearer ${token}`);
+    const took = (performance.now() - started) / 1000;
+    expect(seconds).toHaveLength(2);
+    for (const s of seconds) {
+      expect(s).toBeGreaterThanOrEqual(0);
+      expect(s).toBeLessThanOrEqual(took);
+    }
+  });
+
+  it('verifies a new token once when two requests bring it at the same time', async () => {
+    const { guard, calls } = guardWith();
+    // The keys held first, so each verification runs without waiting for a fetch.
+    await outcome(guard, 'guarded', `Bearer ${authority.mint({ sub: 'warm-up' })}`);
+    calls.length = 0;
+    const token = authority.mint({ sub: 'alice' });
+    const both = await Promise.all([
+      outcome(guard, 'guarded', `Bearer ${token}`),
+      outcome(guard, 'guarded', `Bearer ${token}`),
+    ]);
+    expect(both.map((o) => o.allowed)).toEqual([true, true]);
+    expect(both[1].request.user).toBe(both[0].request.user);
+    // Both missed at first; the second found the first's result before verifying.
+    expect(calls.filter((c) => c.startsWith('authenticated'))).toEqual([
+      'authenticated',
+      'authenticated cached',
+    ]);
+  });
+
   it('never answers another token from the cache, even one differing only in its signature', async () => {
     const { guard, calls } = guardWith();
     const token = authority.mint({ sub: 'alice' });

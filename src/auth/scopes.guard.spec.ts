@@ -103,6 +103,12 @@ describe('ScopesGuard with a real Reflector', () => {
   it('lists an @AnyScope group in the challenge', () => {
     const error = decide(ReportsController, 'export', ['reports:read']) as InsufficientScopeError;
     expect(error.challenge(true)).toContain('scope="reports:read reports:export reports:admin"');
+    expect(error.message).toBe('The token needs one of the scopes reports:export reports:admin');
+  });
+
+  it('tells the log who was refused: the issuer and subject of the token', () => {
+    const error = decide(ReportsController, 'list', ['reports:write']) as InsufficientScopeError;
+    expect(error.summary).toMatchObject({ iss: 'https://i', sub: 'u' });
   });
 
   it('lets any valid token through a route with no @Scopes', () => {

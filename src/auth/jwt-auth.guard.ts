@@ -1,5 +1,10 @@
-import { Inject, Injectable, Optional, type ExecutionContext } from '@nestjs/common';
-import { AuthGuard } from '@nestjs/passport';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { AUTH_OPTIONS, TOKEN_POLICY } from './auth.constants.js';
 import { AUTH_OBSERVER, type AuthObserver } from './auth-observer.js';
 import { bearerSource, type AuthRequest } from './auth-request.js';
@@ -12,7 +17,7 @@ import type { Principal } from './core/principal.js';
 import { checkLifetime } from './core/token-checks.js';
 import type { TokenPolicy } from './core/token-policy.js';
 import { VerifiedTokenCache, type VerifiedEntry } from './core/verified-token-cache.js';
-import type { BearerAuthenticateOptions } from './jwt-bearer.strategy.js';
+import { authenticateBearer } from './jwt-bearer.strategy.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
 import { Authorities } from './keys/authorities.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
@@ -31,10 +36,11 @@ import { RouteAuthMetadata } from './route-auth-metadata.js';
  * 4. **cache store**; the principal becomes the request's `user`.
  *
  * A refusal is a `BearerError`, answered by `BearerChallengeFilter`. Scopes are `ScopesGuard`'s job.
- * Cache hits stay out of Passport, whose per-request machinery costs more than a hit does.
+ * With the key held, all of it happens within `canActivate`'s call: no promise. Cache hits stay
+ * out of Passport, whose per-request machinery costs more than a hit does.
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
+export class JwtAuthGuard implements CanActivate {
   constructor(
     private readonly routes: RouteAuthMetadata,
     @Inject(AUTH_OPTIONS) private readonly authOptions: ResolvedAuthOptions,
@@ -43,62 +49,46 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     private readonly authorities: Authorities,
     private readonly introspector: TokenIntrospector,
     @Optional() @Inject(AUTH_OBSERVER) private readonly observer?: AuthObserver,
-  ) {
-    super();
-  }
+  ) {}
 
-  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.routes.of(context).isPublic) return true;
     const started = performance.now();
-    const request = context.switchToHttp().getRequest<AuthRequest>();
-    let cached: Principal | undefined;
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthRequest>();
+    const now = Date.now() / 1000;
+    let principal: Principal | Promise<Principal>;
     try {
-      cached = this.lookUp(this.extract(request), Date.now() / 1000, undefined, true);
-    } catch (error) {
-      this.timed('failure', started);
-      throw error;
-    }
-    if (cached === undefined) {
-      const verified = super.canActivate(context) as Promise<boolean>;
-      if (!this.observer?.authenticationTimed) return verified;
-      return verified.then(
-        (allowed) => {
-          this.timed('success', started);
-          return allowed;
-        },
-        (error: unknown) => {
-          this.timed('failure', started);
-          throw error;
-        },
+      const token = extractBearerToken(bearerSource(request), this.authOptions.maxTokenLength);
+      const key = this.cache.enabled ? VerifiedTokenCache.keyOf(token) : undefined;
+      const cached = this.lookUp(key, now);
+      if (cached !== undefined) return this.allow(request, cached, true, started);
+      principal = authenticateBearer(
+        { session: false, token, verify: (t) => this.verify(t, key, now) },
+        http.getResponse(),
       );
+    } catch (refusal) {
+      this.timed('failure', started);
+      throw refusal;
     }
-    request.user = cached;
-    this.observer?.authenticated?.(true);
-    this.timed('success', started);
-    return true;
-  }
-
-  /** How long this request's authentication took, for the observer (a histogram). */
-  private timed(result: 'success' | 'failure', started: number): void {
-    this.observer?.authenticationTimed?.(result, (performance.now() - started) / 1000);
-  }
-
-  private extract(request: AuthRequest): string {
-    return extractBearerToken(bearerSource(request), this.authOptions.maxTokenLength);
+    if (!(principal instanceof Promise)) return this.allow(request, principal, false, started);
+    return principal.then(
+      (p) => this.allow(request, p, false, started),
+      (refusal: unknown) => {
+        this.timed('failure', started);
+        throw refusal;
+      },
+    );
   }
 
   /**
-   * A cache hit: the time checks run again, and old keys are refreshed in the background. The
-   * request's first lookup is `reported` (hit or miss), the recheck before verifying is not.
+   * A cache hit: the time checks run again, and old keys are refreshed in the background. Every
+   * lookup is reported (hit or miss).
    */
-  private lookUp(
-    token: string,
-    now: number,
-    key = this.cacheKey(token),
-    reported = false,
-  ): Principal | undefined {
-    const entry = key === undefined ? undefined : this.cache.get(key, now);
-    if (reported && key !== undefined) this.observer?.tokenCacheLookedUp?.(entry !== undefined);
+  private lookUp(key: string | undefined, now: number): Principal | undefined {
+    if (key === undefined) return undefined;
+    const entry = this.cache.get(key, now);
+    this.observer?.tokenCacheLookedUp?.(entry !== undefined);
     if (entry === undefined) return undefined;
     if (entry.kid !== undefined) this.authorities.refreshKeysIfStale(entry.authority);
     try {
@@ -112,46 +102,16 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return entry.principal;
   }
 
-  private cacheKey(token: string): string | undefined {
-    return this.cache.enabled ? VerifiedTokenCache.keyOf(token) : undefined;
-  }
-
   /**
-   * What Passport hands the strategy, on a cache miss: the token and this guard's `verify`. They
-   * travel with the call because Passport's registry is process-wide: with two apps in one
-   * process, the `jwt` strategy may be the other app's, and each app must apply its own rules.
-   * Passport asks by context only, so the token is extracted again (a scan of the headers).
+   * From token to principal, for the strategy: the one call into the core, then the cache store.
+   * Synchronous when the key is held, as on almost every miss; a promise when a key or an
+   * introspection must be awaited. `key` and `now` are the ones `canActivate` looked up with.
    */
-  override getAuthenticateOptions(context: ExecutionContext): BearerAuthenticateOptions {
-    const token = this.extract(context.switchToHttp().getRequest<AuthRequest>());
-    return { session: false, token, verify: this.verify };
-  }
-
-  /**
-   * The request as Passport sees it: a small view of the real one. Passport writes seven helpers
-   * (`logIn`, `logOut`, `isAuthenticated`, ...) onto whatever request it is given; on Express's
-   * request, which already carries dozens of fields, that cost about 100 µs of CPU per miss in
-   * `npm run bench`, four RSA verifies. The strategy never reads the request; the principal
-   * still lands on `request.user`.
-   */
-  override getRequest(context: ExecutionContext): PassportRequest {
-    return new PassportRequest(context.switchToHttp().getRequest<AuthRequest>());
-  }
-
-  /**
-   * From token to principal, for the strategy: the cache again (a concurrent request may have
-   * stored it meanwhile), the one call into the core, the cache store. Synchronous when the key
-   * is held, as on almost every miss; a promise when a key or an introspection must be awaited.
-   */
-  readonly verify = (token: string): Principal | Promise<Principal> => {
-    const now = Date.now() / 1000;
-    const key = this.cacheKey(token);
-    const cached = this.lookUp(token, now, key);
-    if (cached !== undefined) {
-      this.observer?.authenticated?.(true);
-      return cached;
-    }
-
+  private verify(
+    token: string,
+    key: string | undefined,
+    now: number,
+  ): Principal | Promise<Principal> {
     const generation = this.cache.generation;
     if (this.introspector.applies(token)) {
       return this.introspect(token, now).then((entry) => this.store(key, entry, generation, now));
@@ -160,9 +120,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return verified instanceof Promise
       ? verified.then((v) => this.store(key, entryOf(v), generation, now))
       : this.store(key, entryOf(verified), generation, now);
-  };
+  }
 
-  /** A new verification: kept for the next request with this token, and counted as a miss. */
+  /** A new verification, kept for the next request with this token. */
   private store(
     key: string | undefined,
     entry: VerifiedEntry,
@@ -170,7 +130,6 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     now: number,
   ): Principal {
     if (key !== undefined) this.cache.set(key, entry, generation, now);
-    this.observer?.authenticated?.(false);
     return entry.principal;
   }
 
@@ -184,13 +143,22 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return { principal, authority, exp: reuseUntil };
   }
 
-  override handleRequest<TUser = Principal>(
-    error: unknown,
-    user: TUser | false,
-    refusal: unknown,
-  ): TUser {
-    if (user) return user;
-    throw error ?? refusal;
+  /** The principal becomes the request's `user`; the observer hears whether the cache had it. */
+  private allow(
+    request: AuthRequest,
+    principal: Principal,
+    cached: boolean,
+    started: number,
+  ): true {
+    request.user = principal;
+    this.observer?.authenticated?.(cached);
+    this.timed('success', started);
+    return true;
+  }
+
+  /** How long this request's authentication took, for the observer (a histogram). */
+  private timed(result: 'success' | 'failure', started: number): void {
+    this.observer?.authenticationTimed?.(result, (performance.now() - started) / 1000);
   }
 }
 
@@ -201,16 +169,3 @@ const entryOf = ({ principal, kid, authority }: VerifiedToken): VerifiedEntry =>
   authority,
   exp: principal.exp,
 });
-
-/** What Passport gets as the request: its `user` is the real request's. */
-class PassportRequest {
-  constructor(private readonly request: AuthRequest) {}
-
-  get user(): Principal | undefined {
-    return this.request.user;
-  }
-
-  set user(principal: Principal | undefined) {
-    this.request.user = principal;
-  }
-}

@@ -36,8 +36,11 @@ beforeAll(async () => {
 });
 afterAll(() => authority.close());
 
-/** A guard as `AuthModule` builds it, and the observer calls it made, in order. */
-function guardWith(options: Partial<AuthModuleOptions> = {}) {
+/**
+ * A guard as `AuthModule` builds it, and the observer calls it made, in order. `keyClock` is the
+ * key store's clock (milliseconds), for a test that ages the keys.
+ */
+function guardWith(options: Partial<AuthModuleOptions> = {}, keyClock?: () => number) {
   const resolved = resolveAuthOptions({
     authority: authority.issuer,
     audience: authority.audience,
@@ -45,7 +48,7 @@ function guardWith(options: Partial<AuthModuleOptions> = {}) {
     ...options,
   });
   const cache = new VerifiedTokenCache(resolved.tokenCacheSize);
-  const authorities = Authorities.fromOptions(resolved);
+  const authorities = Authorities.fromOptions(resolved, () => (keyClock ? { now: keyClock } : {}));
   const calls: string[] = [];
   const observer: AuthObserver = {
     authenticated: (cached) => calls.push(cached ? 'authenticated cached' : 'authenticated'),
@@ -156,7 +159,7 @@ describe('JwtAuthGuard', () => {
     ]);
     expect(both.map((o) => o.allowed)).toEqual([true, true]);
     expect(both[1].request.user).toBe(both[0].request.user);
-    // Both missed at first; the second found the first's result before verifying.
+    // With the key held the first finishes within its call, so the second finds it cached.
     expect(calls.filter((c) => c.startsWith('authenticated'))).toEqual([
       'authenticated',
       'authenticated cached',
@@ -235,6 +238,31 @@ describe('JwtAuthGuard', () => {
       'authenticated cached',
       'timed success',
     ]);
+  });
+
+  it('refreshes old keys in the background on a hit of a signed token, not of an introspected one', async () => {
+    let clock = Date.now();
+    const { guard } = guardWith(authority.introspectionOptions('opaque'), () => clock);
+    const signed = authority.mint({ sub: 'frank' });
+    const opaque = authority.mintOpaque({ sub: 'grace' });
+    for (const token of [signed, opaque]) {
+      expect((await outcome(guard, 'guarded', `Bearer ${token}`)).allowed).toBe(true);
+    }
+    const fetched = authority.fetches.jwks;
+
+    clock += 11 * 60_000; // past the key store's 10 minutes
+    const { request, context } = requestTo('guarded', `Bearer ${opaque}`);
+    expect(guard.canActivate(context)).toBe(true);
+    expect(request.user?.sub).toBe('grace');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(authority.fetches.jwks).toBe(fetched);
+
+    const hit = requestTo('guarded', `Bearer ${signed}`);
+    // Answered from the cache at once; the fetch runs behind it.
+    expect(guard.canActivate(hit.context)).toBe(true);
+    expect(hit.request.user?.sub).toBe('frank');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(authority.fetches.jwks).toBe(fetched + 1);
   });
 
   it('answers 503, not 401, when the authority cannot be reached for a key', async () => {

@@ -29,6 +29,9 @@ class ReportsController {
   @Policy('later')
   later() {}
 
+  @Policy('soon')
+  soon() {}
+
   @Policy('header')
   header() {}
 }
@@ -43,6 +46,7 @@ class OpenController {
 const policies = new Map<string, PolicyDefinition<never>>([
   ['tenant', policy().requireClaim('tid', 't1')],
   ['later', policy().requireAssertion(() => Promise.resolve(false), 'an answer that comes later')],
+  ['soon', policy().requireAssertion(() => Promise.resolve(true), 'a yes that comes later')],
   [
     'header',
     policy().requireAssertion(
@@ -136,6 +140,9 @@ describe('AuthorizationGuard with a real Reflector', () => {
     const pending = guard.canActivate(contextFor(ReportsController, 'later', { roles: ['staff'] }));
     expect(pending).toBeInstanceOf(Promise);
     await expect(pending).rejects.toBeInstanceOf(ForbiddenError);
+    const allowed = guard.canActivate(contextFor(ReportsController, 'soon', { roles: ['staff'] }));
+    expect(allowed).toBeInstanceOf(Promise);
+    await expect(allowed).resolves.toBe(true);
   });
 
   it("hands the request to a policy's assertion", () => {

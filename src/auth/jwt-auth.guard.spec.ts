@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import type { AuthObserver } from './auth-observer.js';
@@ -217,6 +217,29 @@ describe('JwtAuthGuard', () => {
     await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 20));
     const { error } = await outcome(guard, 'guarded', `Bearer ${token}`);
     expect(error).toMatchObject({ reason: 'expired', summary: { sub: 'carol' } });
+  });
+
+  it('checks the time again on a hit: a clock stepped back before nbf refuses the cached token', async () => {
+    const { guard, calls, cache } = guardWith({ clockSkew: 60 });
+    const now = Math.floor(Date.now() / 1000);
+    // Not valid for another 30 s: accepted within the 60 s skew, and cached.
+    const token = authority.mint({ sub: 'heidi', nbf: now + 30 });
+    expect((await outcome(guard, 'guarded', `Bearer ${token}`)).allowed).toBe(true);
+    expect(cache.size).toBe(1);
+
+    calls.length = 0;
+    const stepped = jest.spyOn(Date, 'now').mockReturnValue((now - 600) * 1000);
+    try {
+      const { error, request } = await outcome(guard, 'guarded', `Bearer ${token}`);
+      expect(error).toMatchObject({
+        reason: 'not_yet_valid',
+        summary: { sub: 'heidi', kid: authority.signingKey.kid, iss: authority.issuer },
+      });
+      expect(request.user).toBeUndefined();
+    } finally {
+      stepped.mockRestore();
+    }
+    expect(calls).toEqual(['cache hit', 'timed failure']);
   });
 
   it('hands an opaque token to introspection, and reuses the answer', async () => {

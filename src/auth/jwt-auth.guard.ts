@@ -59,10 +59,13 @@ export class JwtAuthGuard implements CanActivate {
     const now = Date.now() / 1000;
     let principal: Principal | Promise<Principal>;
     try {
+      // 1. extract
       const token = extractBearerToken(bearerSource(request), this.authOptions.maxTokenLength);
+      // 2. cache lookup
       const key = this.cache.enabled ? VerifiedTokenCache.keyOf(token) : undefined;
       const cached = this.lookUp(key, now);
       if (cached !== undefined) return this.allow(request, cached, true, started);
+      // 3. Passport's `jwt` strategy calls `verify` (which does 4., the cache store)
       principal = authenticateBearer(
         { session: false, token, verify: (t) => this.verify(t, key, now) },
         http.getResponse(),

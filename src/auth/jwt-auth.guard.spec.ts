@@ -120,6 +120,8 @@ describe('JwtAuthGuard', () => {
     expect(first.request.user).toMatchObject({ sub: 'alice', scopes: ['messages:read'] });
     expect(calls).toEqual(['cache miss', 'authenticated', 'timed success']);
     expect(cache.size).toBe(1);
+    // Passport's helpers (logIn, isAuthenticated...) went onto its own object, not the request.
+    expect(Object.keys(first.request)).toEqual(['rawHeaders', 'user']);
 
     calls.length = 0;
     const { request, context } = requestTo('guarded', `Bearer ${token}`);

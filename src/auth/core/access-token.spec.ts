@@ -1,3 +1,4 @@
+import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
 import {
   TEST_ISSUER,
@@ -57,11 +58,16 @@ function reasonOf(run: () => unknown): string {
 describe('checkKeyFits (one key, one algorithm)', () => {
   const ec = generateTestKey('ES256', { kid: 'ec-1' });
   const ec384 = generateTestKey('ES384', { kid: 'ec-2' });
+  const pss: VerificationKey = {
+    kid: 'pss-1',
+    key: generateKeyPairSync('rsa-pss', { modulusLength: 2048 }).publicKey,
+  };
 
   it.each([
     ['RS256 with an RSA key that says RS256', 'RS256', vk()],
     ['PS256 with an RSA key that publishes no alg', 'PS256', vk(rsa, null)],
     ['ES256 with a P-256 key', 'ES256', vk(ec)],
+    ['PS256 with an RSA-PSS key', 'PS256', pss],
   ])('accepts %s', (_name, alg, key) => {
     expect(() => checkKeyFits(alg, key)).not.toThrow();
   });
@@ -71,8 +77,25 @@ describe('checkKeyFits (one key, one algorithm)', () => {
     ['ES256 with an RSA key', 'ES256', vk(rsa, null)],
     ['RS256 with an EC key', 'RS256', vk(ec, null)],
     ['ES256 with a P-384 key', 'ES256', vk(ec384, null)],
+    ['RS256 with an RSA-PSS key (RFC 8017 keeps it to PSS)', 'RS256', pss],
+    ['PS256 with an EC key', 'PS256', vk(ec, null)],
   ])('refuses %s', (_name, alg, key) => {
     expect(reasonOf(() => checkKeyFits(alg, key))).toBe('algorithm_key_mismatch');
+  });
+
+  it.each([
+    ['the alg its JWK publishes', vk(), 'PS256', 'RS256'],
+    ['its key type when its JWK publishes no alg', vk(ec, null), 'RS256', 'ec keys'],
+    [
+      '"unknown" for a key with no asymmetric type',
+      { kid: 'hs', key: createSecretKey(Buffer.alloc(32)) },
+      'RS256',
+      'unknown keys',
+    ],
+  ])('names %s in the refusal', (_name, key, alg, keyAlg) => {
+    expect(() => checkKeyFits(alg, key)).toThrow(
+      AuthMessages.algorithmKeyMismatch(alg, key.kid, keyAlg),
+    );
   });
 });
 

@@ -33,6 +33,28 @@ describe('extractBearerToken (RFC 6750 §2.1)', () => {
     expect(extractBearerToken({ rawHeaders: ['AUTHORIZATION', `Bearer ${TOKEN}`] })).toBe(TOKEN);
   });
 
+  it('reads only Authorization, not another header of the same length', () => {
+    const rawHeaders = [
+      'Cache-Control',
+      'no-cache',
+      'Authorization',
+      `Bearer ${TOKEN}`,
+      'Accept',
+      '*/*',
+    ];
+    expect(extractBearerToken({ rawHeaders })).toBe(TOKEN);
+  });
+
+  it('ignores white space around the header value (RFC 9110 §5.5)', () => {
+    expect(extractBearerToken(auth(` Bearer ${TOKEN}\t`))).toBe(TOKEN);
+  });
+
+  it('ignores query and form parameters that are not access_token', () => {
+    const source = { rawHeaders: ['Host', 'x'], query: { page: '2' }, body: { name: 'n' } };
+    expect(failure(source)).toBeInstanceOf(MissingCredentialsError);
+    expect(extractBearerToken({ ...source, ...auth(`Bearer ${TOKEN}`) })).toBe(TOKEN);
+  });
+
   it.each([
     ['no Authorization header', { rawHeaders: ['Host', 'x'] }, AuthMessages.missingCredentials()],
     ['another scheme', auth('Basic dXNlcjpwYXNz'), AuthMessages.otherScheme('Basic')],
@@ -42,6 +64,11 @@ describe('extractBearerToken (RFC 6750 §2.1)', () => {
       AuthMessages.otherScheme('Bearerx'),
     ],
     ['a token with no scheme (never echoed)', auth(TOKEN), AuthMessages.otherScheme('given')],
+    [
+      'a short credential with no scheme (never echoed)',
+      auth('s3cret'),
+      AuthMessages.otherScheme('given'),
+    ],
     ['a token glued to Bearer', auth(`Bearer${TOKEN}`), AuthMessages.otherScheme('given')],
     ['a tab after Bearer', auth(`Bearer\t${TOKEN}`), AuthMessages.otherScheme('given')],
     ['a token, a space and more', auth(`${TOKEN} x`), AuthMessages.otherScheme('given')],
@@ -84,6 +111,16 @@ describe('extractBearerToken (RFC 6750 §2.1)', () => {
       { rawHeaders: [], query: { access_token: TOKEN } },
       AuthMessages.tokenOutsideHeader(),
     ],
+    [
+      'a query token alone, in array form',
+      { rawHeaders: [], query: { 'access_token[0]': TOKEN } },
+      AuthMessages.tokenOutsideHeader(),
+    ],
+    [
+      'a header token and a form token in array form',
+      { ...auth(`Bearer ${TOKEN}`), body: { 'access_token[]': TOKEN } },
+      AuthMessages.tokenInSeveralPlaces(),
+    ],
   ])('%s is an invalid request (400)', (_name, source, message) => {
     const error = failure(source);
     expect(error).toBeInstanceOf(InvalidRequestError);
@@ -95,6 +132,13 @@ describe('extractBearerToken (RFC 6750 §2.1)', () => {
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error.reason).toBe('token_too_long');
     expect(extractBearerToken(auth(`Bearer ${'a'.repeat(100)}`), 100)).toHaveLength(100);
+  });
+
+  it('bounds the spaces between the scheme and the token too', () => {
+    const token = 'a'.repeat(100);
+    expect(extractBearerToken(auth(`Bearer ${' '.repeat(16)}${token}`), 100)).toBe(token);
+    const error = failure(auth(`Bearer ${' '.repeat(17)}${token}`), 100) as InvalidRequestError;
+    expect(error.reason).toBe('token_too_long');
   });
 
   it('refuses a huge header without scanning it as a token', () => {

@@ -35,6 +35,17 @@ describe('decodeToken', () => {
     ['four parts', 'a.b.c.d', 'it has 4 parts instead of 3'],
     ['a header that is not base64url', '!!!.e30.c2ln', 'its header is not base64url'],
     ['a header that is not JSON', 'bm90IGpzb24.e30.c2ln', 'its header is not JSON'],
+    ['a one-character header', 'e.e30.c2ln', 'its header is not JSON'],
+    [
+      'a payload that is not base64url',
+      'eyJhbGciOiJSUzI1NiJ9.e3!.c2ln',
+      'its payload is not base64url',
+    ],
+    [
+      'a payload that is not JSON',
+      'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln',
+      'its payload is not JSON',
+    ],
     [
       'a header that is an array',
       `${Buffer.from('[1]').toString('base64url')}.e30.c2ln`,
@@ -76,5 +87,10 @@ describe('summarize', () => {
         { iss: long, aud: ['a', 7, 'b'], sub: 's', azp: 'c', secret: 'no' },
       ),
     ).toEqual({ iss: 'x'.repeat(200), kid: 'k', aud: ['a', 'b'], sub: 's', clientId: 'c' });
+  });
+
+  it('names at most ten audiences', () => {
+    const aud = Array.from({ length: 12 }, (_, i) => `api-${i}`);
+    expect(summarize({ alg: 'RS256' }, { aud }).aud).toEqual(aud.slice(0, 10));
   });
 });

@@ -106,6 +106,8 @@ describe('routeByIssuer: an Entra ID {tenantid} template', () => {
     ['an upper-case tenant', issuerOf(TENANT.toUpperCase())],
     ['the v1.0 issuer', `https://sts.windows.net/${TENANT}/`],
     ['another host', `https://login.example.com/${TENANT}/v2.0`],
+    ['another host, the same length', `https://login.microsoftonline.org/${TENANT}/v2.0`],
+    ['another version, the same length', `https://login.microsoftonline.com/${TENANT}/v2.1`],
   ])('refuses %s as not listed', (_name, iss) => {
     expect(refusal({ iss, tid: TENANT }, policy)).toBe(
       AuthMessages.issuerNotListed(iss, [ENTRA, OKTA]),

@@ -41,7 +41,7 @@ export function signatureVerifies(
       Buffer.from(signature, 'base64url'),
     );
   } catch {
-    // A signature of the wrong size for the key (ES*) throws: it doesn't verify either.
+    // node:crypto throws for a key it can't verify with (a secret key, say): that is a no as well.
     return false;
   }
 }

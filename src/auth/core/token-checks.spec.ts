@@ -70,6 +70,10 @@ describe('HEADER_CHECKS (before any key is looked up)', () => {
     expect(beforeKey(token({}, header))[0]).toBe('unsupported_header');
   });
 
+  it('accept b64: true, the default encoding (RFC 7797 §3)', () => {
+    expect(() => run(HEADER_CHECKS, token({}, { b64: true }))).not.toThrow();
+  });
+
   it.each([undefined, 'JWT', 'jwt', 'at+jwt', 'AT+JWT', 'application/at+jwt'])(
     'accept typ %p',
     (typ) => {
@@ -102,11 +106,8 @@ describe('HEADER_CHECKS (before any key is looked up)', () => {
     ]);
   });
 
-  it('refuse a token without kid', () => {
-    expect(beforeKey(token({}, { kid: undefined }))).toEqual([
-      'missing_kid',
-      AuthMessages.missingKid(),
-    ]);
+  it.each([undefined, '', 42])('refuse a token with kid %p', (kid) => {
+    expect(beforeKey(token({}, { kid }))).toEqual(['missing_kid', AuthMessages.missingKid()]);
   });
 
   it('ignore key-pointing headers: jku, x5u, jwk and x5c never change the outcome', () => {
@@ -135,6 +136,16 @@ describe('CLAIM_CHECKS (after the signature)', () => {
     expect(() => run(CLAIM_CHECKS, token({ exp: NOW - 30 }))).not.toThrow();
     expect(() => run(CLAIM_CHECKS, token({ nbf: NOW + 30 }))).not.toThrow();
     expect(() => run(CLAIM_CHECKS, token({ aud: ['other', 'api://default'] }))).not.toThrow();
+    expect(() => run(CLAIM_CHECKS, token({ exp: 8.64e12 }))).not.toThrow();
+  });
+
+  it('accept a scope-less token issued to another client than its audience', () => {
+    expect(() => run(CLAIM_CHECKS, token({ azp: 'spa-client', scope: undefined }))).not.toThrow();
+  });
+
+  it('find no ID token in a token that names no client, even without audience or scope', () => {
+    const tokenUse = CLAIM_CHECKS.filter((c) => c.name === 'token_use');
+    expect(() => run(tokenUse, token({ aud: undefined, scope: undefined }))).not.toThrow();
   });
 
   it.each([
@@ -183,6 +194,12 @@ describe('CLAIM_CHECKS (after the signature)', () => {
       { aud: 'api://other' },
       'wrong_audience',
       AuthMessages.wrongAudience('api://other', ['api://default']),
+    ],
+    [
+      'a list of other audiences',
+      { aud: ['api://other', 'api://default/'] },
+      'wrong_audience',
+      AuthMessages.wrongAudience(['api://other', 'api://default/'], ['api://default']),
     ],
     [
       'an audience that differs by case',

@@ -226,3 +226,62 @@ describe('AuthorityClient: keys', () => {
     expect(removed).toEqual([[swapped.kid, realg.kid]]);
   });
 });
+
+describe('AuthorityClient: answers when the authority cannot be asked', () => {
+  it.each([
+    [1000, 1],
+    [2500, 3],
+    [0, 1],
+  ])('asks to retry after a backoff of %p ms in %p whole seconds', async (backoff, seconds) => {
+    authority.jwks = 'down';
+    const error = await rejection(
+      keyOf(client({ failureBackoffMs: backoff }), authority.signingKey.kid),
+    );
+    expect(error).toBeInstanceOf(AuthorityUnavailableError);
+    expect((error as AuthorityUnavailableError).retryAfterSeconds).toBe(seconds);
+  });
+
+  it('names the metadata, not the keys, when discovery failed', async () => {
+    authority.discovery = 'down';
+    const error = await rejection(keyOf(client(), authority.signingKey.kid));
+    expect(error).toBeInstanceOf(AuthorityUnavailableError);
+    expect((error as Error).message).toBe(AuthMessages.authorityUnavailable('metadata'));
+  });
+});
+
+describe('AuthorityClient: check (readiness and the doctor)', () => {
+  it('reports the document and the keys it holds', async () => {
+    await expect(client().check()).resolves.toEqual({
+      issuer: authority.issuer,
+      metadata: { ok: true, source: `${authority.issuer}/.well-known/openid-configuration` },
+      keys: { ok: true, count: 1, jwksUri: authority.jwksUri, error: undefined },
+    });
+  });
+
+  it('reports a discovery failure, and no keys', async () => {
+    authority.discovery = 'error';
+    const status = await client().check();
+    expect(status.metadata).toEqual({ ok: false, error: expect.stringContaining('HTTP 500') });
+    expect(status.keys).toEqual({ ok: false, count: 0, error: 'metadata unavailable' });
+  });
+
+  it('reports a JWKS failure while no key is held', async () => {
+    authority.jwks = 'garbage';
+    const status = await client().check();
+    expect(status.metadata.ok).toBe(true);
+    expect(status.keys).toEqual({
+      ok: false,
+      count: 0,
+      jwksUri: authority.jwksUri,
+      error: `keys from ${authority.jwksUri}: response is not JSON`,
+    });
+  });
+
+  it('is ready on the keys it holds, without fetching them again', async () => {
+    const c = client();
+    await c.check();
+    authority.jwks = 'down';
+    await expect(c.check()).resolves.toMatchObject({ keys: { ok: true, count: 1 } });
+    expect(authority.fetches.jwks).toBe(1);
+  });
+});

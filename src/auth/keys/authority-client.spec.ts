@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { AuthMessages } from '../core/auth-messages.js';
 import { AuthorityUnavailableError, InvalidTokenError } from '../core/bearer-errors.js';
-import { TestAuthority, generateTestKey } from '../testing/index.js';
+import { TestAuthority, generateTestKey, type TestKey } from '../testing/index.js';
 import { AuthorityClient } from './authority-client.js';
 import type { KeyStoreOptions } from './jwks-key-store.js';
 
@@ -10,10 +10,12 @@ import type { KeyStoreOptions } from './jwks-key-store.js';
 const keyOf = (c: AuthorityClient, kid: string) => Promise.resolve(c.resolveKey(kid));
 
 let authority: TestAuthority;
+let firstKey: TestKey;
 let clock = 0;
 
 beforeAll(async () => {
   authority = await TestAuthority.start({ path: '/tenant' });
+  firstKey = authority.signingKey;
 });
 afterAll(() => authority.close());
 afterEach(() => {
@@ -21,7 +23,8 @@ afterEach(() => {
   authority.discovery = 'ok';
   authority.wellKnown = 'openid-configuration';
   authority.extraJwks = [];
-  authority.keys = [generateTestKey()];
+  // Each test gets a new client, so the one key can serve them all (RSA keys take ~0.3 s to make).
+  authority.keys = [firstKey];
   authority.resetFetches();
 });
 

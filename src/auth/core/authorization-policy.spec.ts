@@ -63,15 +63,35 @@ describe('the policy builder', () => {
     expect(await passes(stricter, { scope: 'a' })).toBe(false);
   });
 
+  const needsNames = (method: string) => `${method} needs one or more non-empty names`;
+  const needsPolicies = 'requireAnyOf needs one or more policies, each requiring something';
   it.each([
-    ['requireScopes with no scope', () => policy().requireScopes()],
-    ['requireAnyRole with an empty name', () => policy().requireAnyRole('admin', '')],
-    ['requireClaim with no name', () => policy().requireClaim('')],
-    ['requireAnyOf with no policy', () => policy().requireAnyOf()],
-    ['requireAnyOf with an empty policy', () => policy().requireAnyOf(policy())],
-    ['requireAssertion with no function', () => policy().requireAssertion(undefined as never)],
-  ])('refuses %s while it is built', (_name, build) => {
-    expect(build).toThrow(TypeError);
+    ['requireScopes with no scope', () => policy().requireScopes(), needsNames('requireScopes')],
+    [
+      'requireAnyScope with no scope',
+      () => policy().requireAnyScope(),
+      needsNames('requireAnyScope'),
+    ],
+    [
+      'requireRoles with a non-string',
+      () => policy().requireRoles(7 as never),
+      needsNames('requireRoles'),
+    ],
+    [
+      'requireAnyRole with an empty name',
+      () => policy().requireAnyRole('admin', ''),
+      needsNames('requireAnyRole'),
+    ],
+    ['requireClaim with no name', () => policy().requireClaim(''), needsNames('requireClaim')],
+    ['requireAnyOf with no policy', () => policy().requireAnyOf(), needsPolicies],
+    ['requireAnyOf with an empty policy', () => policy().requireAnyOf(policy()), needsPolicies],
+    [
+      'requireAssertion with no function',
+      () => policy().requireAssertion(undefined as never),
+      'requireAssertion needs a function',
+    ],
+  ])('refuses %s while it is built, naming the method', (_name, build, message) => {
+    expect(build).toThrow(new TypeError(message));
   });
 
   it('says what it requires, in the words of the 403 message', () => {

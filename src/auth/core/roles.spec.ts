@@ -9,6 +9,7 @@ describe('readRoles: every shape a roles claim comes in', () => {
     ['a space-separated string', 'a b  c', ['a', 'b', 'c']],
     ['a single role as a string', 'admin', ['admin']],
     ['duplicates, once each, in order', ['b', 'a', 'b'], ['b', 'a']],
+    ['one role twice', ['admin', 'admin'], ['admin']],
     ['a mixed array: its strings count, the rest is ignored', ['a', 1, null, { b: 1 }, ''], ['a']],
     ['an empty array', [], []],
     ['an empty string', '', []],

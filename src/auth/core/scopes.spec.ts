@@ -11,6 +11,7 @@ describe('parseScopes', () => {
       { scope: 'a b', scp: ['b', 'c'] },
       ['a', 'b', 'c'],
     ],
+    ['one scope twice', { scope: 'a a' }, ['a']],
     ['no scope claim', {}, []],
     ['non-string entries are ignored', { scp: ['a', 1, null, ''] }, ['a']],
     ['a non-string scope is ignored', { scope: 42 }, []],

@@ -9,26 +9,41 @@ import {
 } from './bearer-errors.js';
 
 describe('RFC 6750 errors', () => {
+  // Each error is made inside its test, so per-test coverage (npm run mutate) sees it made there.
   it.each([
-    [new MissingCredentialsError('x'), 401, 'Bearer'],
+    ['MissingCredentialsError', () => new MissingCredentialsError('x'), 401, 'Bearer'],
     [
-      new InvalidRequestError('Bad header'),
+      'InvalidRequestError',
+      () => new InvalidRequestError('Bad header'),
       400,
       'Bearer error="invalid_request", error_description="Bad header"',
     ],
     [
-      new InvalidTokenError('expired', 'Old'),
+      'InvalidTokenError',
+      () => new InvalidTokenError('expired', 'Old'),
       401,
       'Bearer error="invalid_token", error_description="Old"',
     ],
     [
-      new InsufficientScopeError(['a:read', 'b'], 'Needs a:read'),
+      'InsufficientScopeError',
+      () => new InsufficientScopeError(['a:read', 'b'], 'Needs a:read'),
       403,
       'Bearer error="insufficient_scope", error_description="Needs a:read", scope="a:read b"',
     ],
-  ])('%p answers %i with its challenge', (error, status, challenge) => {
+  ])('%s answers %i with its challenge', (_name, make, status, challenge) => {
+    const error = make();
     expect(error.status).toBe(status);
     expect(error.challenge()).toBe(challenge);
+  });
+
+  it('adds resource_metadata (RFC 9728 §5.1), after the other parameters or alone', () => {
+    const metadata = 'https://api.example.com/.well-known/oauth-protected-resource';
+    expect(new MissingCredentialsError('x').challenge(true, metadata)).toBe(
+      `Bearer resource_metadata="${metadata}"`,
+    );
+    expect(new InvalidTokenError('expired', 'Old').challenge(false, metadata)).toBe(
+      `Bearer error="invalid_token", resource_metadata="${metadata}"`,
+    );
   });
 
   it('drops the description when details are off, keeping code and scope', () => {

@@ -36,6 +36,7 @@ describe('isJwsCompact / introspects: which tokens go to introspection', () => {
     [jwt, true],
     ['2YotnFZFEjr1zCsicMWpAA', false],
     ['a.b.c', false],
+    ['eyJhbGciOiJIUzI1NiJ9.e30', false], // a header with alg, but two parts
     ['eyJmb28iOjF9.e30.sig', false], // a header without alg
     ['', false],
   ])('%s is a JWS: %s', (token, expected) => {

@@ -39,6 +39,8 @@ describe('resourceProblem', () => {
     ['http://api.example.com', 'is not an https URL'],
     ['urn:example:api', 'is not an https URL'],
     ['https://user:pw@api.example.com', 'must have no credentials, query or fragment'],
+    ['https://user@api.example.com', 'must have no credentials, query or fragment'],
+    ['https://:pw@api.example.com', 'must have no credentials, query or fragment'],
     ['https://api.example.com/?', 'must have no credentials, query or fragment'],
     ['https://api.example.com/#', 'must have no credentials, query or fragment'],
     ['https://api.example.com/:id', 'must have a path of letters, digits and - . _ ~ / only'],

@@ -230,6 +230,13 @@ describe('requireAnyOf: alternatives', () => {
     expect(await passes(scopeOrAppRole, claims)).toBe(expected);
   });
 
+  it('refuses when an alternative that answers later is unmet, and so is the next', async () => {
+    const later = policy().requireAssertion(() => Promise.resolve(false));
+    const either = policy().requireAnyOf(later, policy().requireAnyScope('Orders.Read'));
+    expect(await passes(either, { scp: 'User.Read' })).toBe(false);
+    expect(await passes(either, { scp: 'Orders.Read' })).toBe(true);
+  });
+
   it('names every alternative when none is met', () => {
     expect(scopeOrAppRole.requires).toBe('the scope Orders.Read, or the role Orders.Read.All');
   });

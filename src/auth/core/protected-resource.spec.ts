@@ -81,6 +81,12 @@ describe('protectedResourceMetadata', () => {
     });
   });
 
+  it('links the documentation when there is some (RFC 9728 §2 resource_documentation)', () => {
+    const documentation = 'https://api.example.com/docs';
+    const doc = protectedResourceMetadata({ ...base, authorities: [], documentation });
+    expect(doc.resource_documentation).toBe(documentation);
+  });
+
   it("lists an Entra template's accepted tenants, and leaves out what can't be listed", () => {
     const listed = protectedResourceMetadata({ ...base, authorities: [ENTRA], tenants: [TENANT] });
     expect(listed.authorization_servers).toEqual([

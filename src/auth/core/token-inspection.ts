@@ -38,7 +38,7 @@ export async function inspectAccessToken(
   token: string,
   policy: TokenPolicy,
   resolveKey: KeyResolver,
-  nowSeconds = Date.now() / 1000,
+  nowSeconds: number,
 ): Promise<TokenInspection> {
   const trace: VerificationTrace = { passed: [] };
   let principal: Principal | undefined;

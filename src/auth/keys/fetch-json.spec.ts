@@ -105,6 +105,10 @@ function routedServer(seen: Seen): Server {
       if (req.url === '/echo') return void res.end('{"echoed":true}');
       if (req.url === '/hang-up') return void req.socket.destroy();
       if (req.url === '/silent') return; // never answers
+      if (req.url === '/declares-a-megabyte') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': 1_000_000 });
+        return void res.flushHeaders(); // and sends none of it
+      }
       if (req.url?.startsWith('/chunked/')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write(decodeURIComponent(req.url.slice('/chunked/'.length)));
@@ -190,6 +194,13 @@ describe('fetchJsonObject', () => {
       `keys from ${origin}/eleven-declared: response larger than 10 bytes`,
     );
     expect(error.status).toBeUndefined();
+  });
+
+  it('refuses at the headers a declared length over the cap, without waiting for the body', async () => {
+    const error = await failure('/declares-a-megabyte', { timeoutMs: 2000, maxBytes: 10 });
+    expect(error.message).toBe(
+      `keys from ${origin}/declares-a-megabyte: response larger than 10 bytes`,
+    );
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../testing/index.js';
 import { discover, metadataUrls } from './discovery.js';
 import { AuthorityFetchError } from './fetch-json.js';
 
@@ -51,15 +51,11 @@ describe('discover', () => {
     );
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = await listenOnLoopback(server);
     authority = `${origin}/tenant`;
   });
   beforeEach(() => docs.clear());
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => closeServer(server));
 
   it('reads the issuer, the JWKS, and the token and introspection endpoints', async () => {
     serve(openid(), {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../testing/index.js';
 import { AuthorityFetchError, fetchJsonObject, type FetchLimits } from './fetch-json.js';
 
 const MAX_BYTES = 512 * 1024;
@@ -35,13 +35,9 @@ describe('fetchJsonObject: the size cap', () => {
   let url: string;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => endpoint.server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(endpoint.server.address() as AddressInfo).port}/keys`;
+    url = `${await listenOnLoopback(endpoint.server)}/keys`;
   });
-  afterAll(async () => {
-    endpoint.server.closeAllConnections();
-    await new Promise((resolve) => endpoint.server.close(resolve));
-  });
+  afterAll(() => closeServer(endpoint.server));
 
   it('stops reading a chunked answer as soon as it passes the cap, not after buffering it', async () => {
     const error = await fetchJsonObject('keys', url, {
@@ -142,13 +138,9 @@ describe('fetchJsonObject', () => {
     );
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    origin = await listenOnLoopback(server);
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => closeServer(server));
 
   it('GETs a JSON object, asking for JSON', async () => {
     const doc = await fetchJsonObject('metadata', `${origin}/object`);
@@ -239,11 +231,10 @@ describe('fetchJsonObject', () => {
 
   it('names the error code when nothing listens', async () => {
     const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
-    const error = await fetchJsonObject('keys', `http://127.0.0.1:${port}/`).catch((e: Error) => e);
-    expect((error as Error).message).toBe(`keys from http://127.0.0.1:${port}/: ECONNREFUSED`);
+    const gone = await listenOnLoopback(closed);
+    await closeServer(closed);
+    const error = await fetchJsonObject('keys', `${gone}/`).catch((e: Error) => e);
+    expect((error as Error).message).toBe(`keys from ${gone}/: ECONNREFUSED`);
   });
 
   it.each(['/silent', '/stalled-body'])(

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { generateTestKey } from '../testing/index.js';
+import { closeServer, generateTestKey, listenOnLoopback } from '../testing/index.js';
 import { AuthorityFetchError } from './fetch-json.js';
 import { DEFAULT_KEY_STORE_OPTIONS, JwksKeyStore, type KeyStoreOptions } from './jwks-key-store.js';
 
@@ -17,13 +16,9 @@ const server = createServer((_req, res) => {
 let jwksUri: string;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  jwksUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/keys`;
+  jwksUri = `${await listenOnLoopback(server)}/keys`;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => closeServer(server));
 
 const one = generateTestKey('RS256', { kid: 'one' });
 const two = generateTestKey('RS256', { kid: 'two' });

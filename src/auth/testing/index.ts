@@ -11,6 +11,7 @@ export {
   type MintOptions,
 } from './test-authority.js';
 export { generateTestKey, type TestKey } from './test-keys.js';
+export { closeServer, listenOnLoopback } from './loopback.js';
 export { signJws, type JwsPayload } from './jws.js';
 export { keyResolverFor, testPolicy, TEST_ISSUER } from './test-policy.js';
 export {

@@ -122,6 +122,20 @@ describe('JwksKeyStore: when it fetches', () => {
     expect(!result.found && result.fetchFailed?.message).toBe(`keys from ${jwksUri}: HTTP 500`);
   });
 
+  it('keeps saying the first fetch failed while it waits out the backoff, spending no budget', async () => {
+    answer = 500;
+    const keys = store({ burst: 1, refillPerMinute: 0, failureBackoffMs: 1000 });
+    for (let i = 0; i < 4; i++) {
+      const result = await keys.lookup('one');
+      expect(!result.found && result.fetchFailed?.status).toBe(500);
+    }
+    expect(fetches).toBe(1);
+    answer = { keys: [one.jwk] };
+    clock += 1001;
+    await expect(keys.lookup('one')).resolves.toMatchObject({ found: true, key: { kid: 'one' } });
+    expect(fetches).toBe(2);
+  });
+
   it('fetches again for an unknown kid while the budget lasts, then refuses without fetching', async () => {
     const keys = store({ burst: 2, refillPerMinute: 0 });
     await keys.lookup('one');

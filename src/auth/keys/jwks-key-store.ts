@@ -150,8 +150,9 @@ export class JwksKeyStore {
   async lookup(kid: string): Promise<KeyLookup> {
     let waitedOnFetch = false;
     if (this.fetchedAt === -Infinity) {
+      // Only a success sets `fetchedAt`, so no key is held yet: a failure leaves nothing to use.
       const error = await this.refresh();
-      if (error && this.keys.size === 0) return { found: false, fetchFailed: error };
+      if (error) return { found: false, fetchFailed: error };
       waitedOnFetch = true;
     } else {
       this.refreshIfStale();

@@ -1,5 +1,6 @@
 // npm run bench -- [--duration 5] [--rounds 3] [--connections 16] [--adapters express,fastify]
 //                  [--pool 4000] [--cache-size 1000] [--json file] [--memory [--memory-tokens N]]
+//                  [--profile dir] [--perf dir]
 //
 // Measures the built API (dist/main.js, one process per adapter) under autocannon load on
 // loopback, against an authorization server this script starts itself. See
@@ -14,6 +15,13 @@ import { join, resolve } from 'node:path';
 import { BenchAuthority } from './bench-authority.mjs';
 import { startApiProcess } from './bench-api.mjs';
 import { rs256VerifyMicros } from './bench-floor.mjs';
+import {
+  PERF_GROUPS,
+  PERF_NODE_ARGS,
+  perfAvailable,
+  perfBreakdown,
+  recordPerf,
+} from './bench-perf.mjs';
 import { PROFILER, topSelfTime } from './bench-profile.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -30,6 +38,7 @@ const { values: args } = parseArgs({
     'memory-tokens': { type: 'string', default: '200000' },
     'cold-requests': { type: 'string', default: '100' },
     profile: { type: 'string' },
+    perf: { type: 'string' },
   },
 });
 const settings = {
@@ -375,6 +384,50 @@ async function profiles(authority, dir) {
   return summaries;
 }
 
+/**
+ * One API process per adapter, all scenarios warmed up, then each scenario's run sampled by Linux
+ * `perf`; prints the CPU µs per request of each group of symbols (native, collector and kernel
+ * included).
+ */
+async function perfRuns(authority, dir) {
+  mkdirSync(dir, { recursive: true });
+  const { scenarios } = makeScenarios(authority);
+  const rows = [];
+  for (const adapter of settings.adapters) {
+    const api = await startApiProcess({
+      adapter,
+      cwd: root,
+      env: { ...authority.env(), AUTH_TOKEN_CACHE_SIZE: String(settings.cacheSize) },
+      extraNodeArgs: PERF_NODE_ARGS,
+    });
+    try {
+      for (const scenario of scenarios) await drive(api, scenario, 1);
+      for (const scenario of scenarios) {
+        const file = join(dir, `${adapter}-${scenario.name.replace(/ /g, '-')}.perf.data`);
+        const perf = recordPerf(api.pid, file);
+        await perf.ready;
+        const run = await drive(api, scenario, settings.durationSeconds);
+        await perf.stop();
+        const groups = perfBreakdown(file, run.cpuMicrosPerRequest);
+        rows.push({ adapter, scenario: scenario.name, file, ...run, groups });
+        log(`${adapter} ${scenario.name}: ${file}`);
+      }
+    } finally {
+      await api.stop();
+    }
+  }
+  const header = ['adapter', 'scenario', 'CPU µs/req', ...PERF_GROUPS];
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(`|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`);
+  for (const r of rows) {
+    const cells = PERF_GROUPS.map((name) => fmt(r.groups[name]));
+    console.log(
+      `| ${r.adapter} | ${r.scenario} | ${fmt(r.cpuMicrosPerRequest)} | ${cells.join(' | ')} |`,
+    );
+  }
+  return rows;
+}
+
 const authority = await BenchAuthority.start();
 const report = {
   node: process.version,
@@ -382,7 +435,11 @@ const report = {
   settings,
 };
 try {
-  if (args.profile) {
+  if (args.perf) {
+    if (!perfAvailable())
+      throw new Error('--perf needs Linux perf on the PATH (Debian: linux-perf)');
+    report.perf = await perfRuns(authority, resolve(args.perf));
+  } else if (args.profile) {
     report.profiles = await profiles(authority, resolve(args.profile));
   } else if (args.memory) {
     report.memory = await memory(authority);

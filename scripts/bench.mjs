@@ -145,18 +145,30 @@ function makeScenarios(authority) {
   };
 }
 
+/** The API on `adapter` with the bench's cache size, after one second of each scenario. */
+async function warmedUpApi(authority, adapter, scenarios, extraNodeArgs = []) {
+  const api = await startApiProcess({
+    adapter,
+    cwd: root,
+    env: { ...authority.env(), AUTH_TOKEN_CACHE_SIZE: String(settings.cacheSize) },
+    extraNodeArgs,
+  });
+  log(`${adapter}: pid ${api.pid}, warming up`);
+  try {
+    for (const scenario of scenarios) await drive(api, scenario, 1);
+  } catch (error) {
+    await api.stop();
+    throw error;
+  }
+  return api;
+}
+
 async function throughput(authority) {
   const { scenarios } = makeScenarios(authority);
   const rows = [];
   for (const adapter of settings.adapters) {
-    const api = await startApiProcess({
-      adapter,
-      cwd: root,
-      env: { ...authority.env(), AUTH_TOKEN_CACHE_SIZE: String(settings.cacheSize) },
-    });
+    const api = await warmedUpApi(authority, adapter, scenarios);
     try {
-      log(`${adapter}: pid ${api.pid}, warming up`);
-      for (const scenario of scenarios) await drive(api, scenario, 1);
       const runs = new Map(scenarios.map((s) => [s.name, []]));
       for (let round = 0; round < settings.rounds; round++) {
         // Alternate the order so no scenario always runs first or last.
@@ -394,14 +406,8 @@ async function perfRuns(authority, dir) {
   const { scenarios } = makeScenarios(authority);
   const rows = [];
   for (const adapter of settings.adapters) {
-    const api = await startApiProcess({
-      adapter,
-      cwd: root,
-      env: { ...authority.env(), AUTH_TOKEN_CACHE_SIZE: String(settings.cacheSize) },
-      extraNodeArgs: PERF_NODE_ARGS,
-    });
+    const api = await warmedUpApi(authority, adapter, scenarios, PERF_NODE_ARGS);
     try {
-      for (const scenario of scenarios) await drive(api, scenario, 1);
       for (const scenario of scenarios) {
         const file = join(dir, `${adapter}-${scenario.name.replace(/ /g, '-')}.perf.data`);
         const perf = recordPerf(api.pid, file);

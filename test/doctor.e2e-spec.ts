@@ -2,9 +2,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AuthMessages } from '../src/auth/core/auth-messages.js';
-import { TestAuthority, generateTestKey } from '../src/auth/testing/index.js';
+import {
+  TestAuthority,
+  closeServer,
+  generateTestKey,
+  listenOnLoopback,
+} from '../src/auth/testing/index.js';
 import { startTrap } from './security/security-helpers.js';
 import { authorityEnv } from './support/authority-env.js';
 
@@ -295,14 +299,10 @@ async function startInternalService() {
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: await listenOnLoopback(server),
     hits: () => hits,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => closeServer(server),
   };
 }
 

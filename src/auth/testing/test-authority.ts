@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AuthModuleOptions } from '../auth-options.interface.js';
 import { signJws, type JwsPayload } from './jws.js';
+import { closeServer, listenOnLoopback } from './loopback.js';
 import { generateTestKey, type TestKey } from './test-keys.js';
 
 /**
@@ -297,8 +297,7 @@ class TestHost {
     // Idle connections stay open until close(): a server that drops one as the client reuses it
     // answers ECONNRESET, which a loaded machine turns into a flaky "authority down".
     const server = createServer({ keepAliveTimeout: 0 });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new TestHost(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    return new TestHost(server, await listenOnLoopback(server));
   }
 
   add(path: string, audience?: string, claims?: Claims): TestAuthority {
@@ -354,7 +353,6 @@ class TestHost {
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return closeServer(this.server);
   }
 }

@@ -20,7 +20,7 @@ const GROUPS = [
         sym,
       ),
   ],
-  ['RSA/EC arithmetic', (_k, sym) => /^_*bn_|^BN_|^rsa_|^ecp_|^ec_|sha256|SHA256/.test(sym)],
+  ['RSA/EC/SHA arithmetic', (_k, sym) => /^_*bn_|^BN_|^rsa_|^ecp_|^ec_|sha256|SHA256/.test(sym)],
   [
     'OpenSSL around it',
     (_k, sym) =>

@@ -137,6 +137,15 @@ describe('verifyAccessToken', () => {
     expect(principal.expiresAt).toEqual(new Date((NOW + 300) * 1000));
   });
 
+  it('takes the client from client_id, azp, cid or appid: the first that is a non-empty string', async () => {
+    const clientOf = async (extra: Record<string, unknown>) =>
+      (await verifyAccessToken(token(extra), policy, resolve(vk()), NOW)).principal.clientId;
+    await expect(clientOf({ client_id: '', azp: 'spa' })).resolves.toBe('spa');
+    await expect(clientOf({ azp: '', cid: 'okta-app' })).resolves.toBe('okta-app');
+    await expect(clientOf({ appid: 'entra-app' })).resolves.toBe('entra-app');
+    await expect(clientOf({ client_id: '' })).resolves.toBeUndefined();
+  });
+
   it('answers at once when the key is held, and through a promise only when it must wait', async () => {
     const held = verifyNowOrLater(token(), policy, () => vk(), NOW);
     expect(held).not.toBeInstanceOf(Promise);

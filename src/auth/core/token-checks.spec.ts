@@ -143,6 +143,11 @@ describe('CLAIM_CHECKS (after the signature)', () => {
     expect(() => run(CLAIM_CHECKS, token({ azp: 'spa-client', scope: undefined }))).not.toThrow();
   });
 
+  it('accept a token whose audience is also its own client when it carries a scope', () => {
+    const forApiAndClient = { aud: ['api://default', 'spa-client'], azp: 'spa-client' };
+    expect(() => run(CLAIM_CHECKS, token(forApiAndClient))).not.toThrow();
+  });
+
   it('find no ID token in a token that names no client, even without audience or scope', () => {
     const tokenUse = CLAIM_CHECKS.filter((c) => c.name === 'token_use');
     expect(() => run(tokenUse, token({ aud: undefined, scope: undefined }))).not.toThrow();

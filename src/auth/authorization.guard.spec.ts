@@ -43,6 +43,11 @@ class OpenController {
   health() {}
 }
 
+class TenantController {
+  @Policy('tenant')
+  byPolicyAlone() {}
+}
+
 const policies = new Map<string, PolicyDefinition<never>>([
   ['tenant', policy().requireClaim('tid', 't1')],
   ['later', policy().requireAssertion(() => Promise.resolve(false), 'an answer that comes later')],
@@ -104,6 +109,14 @@ describe('AuthorizationGuard with a real Reflector', () => {
     const verdict = await decide(ReportsController, handler, { roles });
     if (allowed) expect(verdict).toBe(true);
     else expect(verdict).toBeInstanceOf(ForbiddenError);
+  });
+
+  it('enforces a policy on a route that requires no role', async () => {
+    const refused = (await decide(TenantController, 'byPolicyAlone', {
+      tid: 't2',
+    })) as ForbiddenError;
+    expect(refused.reason).toBe('policy_failed');
+    expect(await decide(TenantController, 'byPolicyAlone', { tid: 't1' })).toBe(true);
   });
 
   it('answers a missing role with a plain 403 naming it', async () => {

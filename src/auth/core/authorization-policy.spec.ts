@@ -86,6 +86,11 @@ describe('the policy builder', () => {
     ['requireAnyOf with no policy', () => policy().requireAnyOf(), needsPolicies],
     ['requireAnyOf with an empty policy', () => policy().requireAnyOf(policy()), needsPolicies],
     [
+      'requireAnyOf with an empty policy after a good one',
+      () => policy().requireAnyOf(policy().requireScopes('a'), policy()),
+      needsPolicies,
+    ],
+    [
       'requireAssertion with no function',
       () => policy().requireAssertion(undefined as never),
       'requireAssertion needs a function',

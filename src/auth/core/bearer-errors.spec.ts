@@ -81,7 +81,8 @@ describe('toChallengeText', () => {
     expect(toChallengeText(printable)).toBe(printable);
   });
 
-  it('clips long text', () => {
-    expect(toChallengeText('x'.repeat(1000), 50)).toHaveLength(50);
+  it('clips long text, and keeps text of exactly the limit whole', () => {
+    expect(toChallengeText('x'.repeat(1000), 50)).toBe(`${'x'.repeat(47)}...`);
+    expect(toChallengeText('x'.repeat(50), 50)).toBe('x'.repeat(50));
   });
 });

@@ -17,7 +17,7 @@ import type { Principal } from './core/principal.js';
 import { checkLifetime } from './core/token-checks.js';
 import type { TokenPolicy } from './core/token-policy.js';
 import { VerifiedTokenCache, type VerifiedEntry } from './core/verified-token-cache.js';
-import { authenticateBearer } from './jwt-bearer.strategy.js';
+import { authenticateBearer, BearerAuthenticateOptions } from './jwt-bearer.strategy.js';
 import { TokenIntrospector } from './introspection/token-introspector.js';
 import { Authorities } from './keys/authorities.js';
 import { RouteAuthMetadata } from './route-auth-metadata.js';
@@ -66,10 +66,7 @@ export class JwtAuthGuard implements CanActivate {
       const cached = this.lookUp(key, now);
       if (cached !== undefined) return this.allow(request, cached, true, started);
       // 3. Passport's `jwt` strategy calls `verify` (which does 4., the cache store)
-      principal = authenticateBearer(
-        { session: false, token, verify: (t) => this.verify(t, key, now) },
-        http.getResponse(),
-      );
+      principal = authenticateBearer(this.passportOptions(token, key, now), http.getResponse());
     } catch (refusal) {
       this.timed('failure', started);
       throw refusal;
@@ -103,6 +100,18 @@ export class JwtAuthGuard implements CanActivate {
       throw error;
     }
     return entry.principal;
+  }
+
+  /**
+   * Passport's options for this miss. Made here rather than in `canActivate`, so that the closure
+   * holds the cache key and the time, never the request.
+   */
+  private passportOptions(
+    token: string,
+    key: string | undefined,
+    now: number,
+  ): BearerAuthenticateOptions {
+    return new BearerAuthenticateOptions(token, (t) => this.verify(t, key, now));
   }
 
   /**

@@ -72,6 +72,22 @@ export async function startApiProcess({ adapter, env, cwd, extraNodeArgs = [] })
         system: (Number(fields[12]) * 1e6) / USER_HZ,
       };
     },
+    /**
+     * The seconds the API's garbage collector has paused it so far, every kind summed: prom-client's
+     * `nodejs_gc_duration_seconds`, read from `GET /metrics` with a `metrics:read` token.
+     */
+    async gcSeconds(metricsToken) {
+      const res = await fetch(`${url}/metrics`, {
+        headers: { authorization: `Bearer ${metricsToken}` },
+      });
+      if (!res.ok) throw new Error(`GET /metrics answered ${res.status}`);
+      let seconds = 0;
+      for (const line of (await res.text()).split('\n')) {
+        if (line.startsWith('nodejs_gc_duration_seconds_sum'))
+          seconds += Number(line.split(' ')[1]);
+      }
+      return seconds;
+    },
     /** Resident set size, in bytes. */
     rssBytes() {
       const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');

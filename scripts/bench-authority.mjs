@@ -62,15 +62,15 @@ export class BenchAuthority {
     }
   }
 
-  /** A valid access token (scope messages:read), good for an hour. */
-  mint(alg = 'RS256', key = this.keys[alg]) {
+  /** A valid access token (scope messages:read unless told), good for an hour. */
+  mint(alg = 'RS256', key = this.keys[alg], scope = 'messages:read') {
     const now = Math.floor(Date.now() / 1000);
     const claims = {
       iss: this.issuer,
       aud: this.audience,
       sub: 'bench-user',
       client_id: 'bench-client',
-      scope: 'messages:read',
+      scope,
       iat: now,
       exp: now + 3600,
       jti: randomUUID(),

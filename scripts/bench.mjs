@@ -93,6 +93,7 @@ async function drive(api, scenario, durationSeconds) {
       },
     },
   ];
+  const gcBefore = api.metricsToken && (await api.gcSeconds(api.metricsToken));
   const before = api.cpuTimes();
   const result = await autocannon({
     url: `${api.url}${scenario.path}`,
@@ -101,6 +102,7 @@ async function drive(api, scenario, durationSeconds) {
     requests,
   });
   const after = api.cpuTimes();
+  const gcAfter = api.metricsToken && (await api.gcSeconds(api.metricsToken));
   const system = after.system - before.system;
   const cpu = after.user - before.user + system;
   const answered = Object.entries(result.statusCodeStats ?? {});
@@ -118,6 +120,7 @@ async function drive(api, scenario, durationSeconds) {
     p99: result.latency.p99,
     cpuMicrosPerRequest: cpu / total,
     systemMicrosPerRequest: system / total,
+    gcMicrosPerRequest: api.metricsToken ? ((gcAfter - gcBefore) * 1e6) / total : undefined,
     requests: total,
   };
 }
@@ -153,6 +156,8 @@ async function warmedUpApi(authority, adapter, scenarios, extraNodeArgs = []) {
     env: { ...authority.env(), AUTH_TOKEN_CACHE_SIZE: String(settings.cacheSize) },
     extraNodeArgs,
   });
+  // GET /metrics, for the garbage collector's pauses around each run.
+  api.metricsToken = authority.mint('RS256', undefined, 'metrics:read');
   log(`${adapter}: pid ${api.pid}, warming up`);
   try {
     for (const scenario of scenarios) await drive(api, scenario, 1);
@@ -190,6 +195,7 @@ async function throughput(authority) {
           p99: median(list.map((r) => r.p99)),
           cpuMicrosPerRequest: median(list.map((r) => r.cpuMicrosPerRequest)),
           systemMicrosPerRequest: median(list.map((r) => r.systemMicrosPerRequest)),
+          gcMicrosPerRequest: median(list.map((r) => r.gcMicrosPerRequest)),
           // Ratio to the public route of the same round, then the median over rounds.
           ratio: median(list.map((r, i) => r.reqPerSec / publicRuns[i].reqPerSec)),
           rounds: list,
@@ -299,6 +305,7 @@ function printThroughput(rows, floorMicros) {
     'p99 ms',
     'CPU µs/req',
     'of it system',
+    'GC pauses µs',
     'µs over public',
     'RS256 verify µs',
     'vs public',
@@ -313,6 +320,7 @@ function printThroughput(rows, floorMicros) {
     fmt(r.p99, 1),
     fmt(r.cpuMicrosPerRequest, 1),
     fmt(r.systemMicrosPerRequest, 1),
+    fmt(r.gcMicrosPerRequest, 1),
     r.scenario === 'public' ? '' : fmt(r.cpuMicrosPerRequest - publicMicros(r.adapter), 1),
     r.scenario === 'fresh token' || r.scenario === 'forged signature' ? fmt(floorMicros, 1) : '',
     fmt(r.ratio, 2),

@@ -205,9 +205,9 @@ function scenarioRows(adapter, scenarios, runs, suffix = '') {
  */
 async function throughput(authority) {
   const { scenarios } = makeScenarios(authority);
-  const targets = [{ suffix: '', scenarios, extraNodeArgs: [] }];
+  const variants = [{ suffix: '', scenarios, extraNodeArgs: [] }];
   if (settings.floorGuard) {
-    targets.push({
+    variants.push({
       suffix: FLOOR_SUFFIX,
       scenarios: scenarios.filter((s) => s.name !== 'repeated token'),
       extraNodeArgs: ['--import', FLOOR_GUARD],
@@ -215,13 +215,14 @@ async function throughput(authority) {
   }
   const rows = [];
   for (const adapter of settings.adapters) {
+    const apis = [];
     try {
-      for (const t of targets) {
-        t.api = await warmedUpApi(authority, adapter, t.scenarios, t.extraNodeArgs, !t.suffix);
-        t.runs = new Map(t.scenarios.map((s) => [s.name, []]));
+      for (const v of variants) {
+        const api = await warmedUpApi(authority, adapter, v.scenarios, v.extraNodeArgs, !v.suffix);
+        apis.push({ ...v, api, runs: new Map(v.scenarios.map((s) => [s.name, []])) });
       }
       for (let round = 0; round < settings.rounds; round++) {
-        for (const t of round % 2 ? [...targets].reverse() : targets) {
+        for (const t of round % 2 ? [...apis].reverse() : apis) {
           // Alternate the order so no scenario always runs first or last.
           const order = t.scenarios.map((_, i) => t.scenarios[(i + round) % t.scenarios.length]);
           for (const scenario of order) {
@@ -232,10 +233,9 @@ async function throughput(authority) {
           }
         }
       }
-      for (const t of targets) rows.push(...scenarioRows(adapter, t.scenarios, t.runs, t.suffix));
+      for (const t of apis) rows.push(...scenarioRows(adapter, t.scenarios, t.runs, t.suffix));
     } finally {
-      for (const t of targets) await t.api?.stop();
-      for (const t of targets) t.api = undefined;
+      for (const t of apis) await t.api.stop();
     }
   }
   return rows;
@@ -326,7 +326,7 @@ async function memory(authority) {
   return results;
 }
 
-/** A row's CPU µs per request over the public route of the same process (the API's or the floor's). */
+/** A row's CPU µs per request over the public route of its own process (API's or floor's). */
 function microsOverPublic(rows, { adapter, scenario, cpuMicrosPerRequest }) {
   const name = scenario.endsWith(FLOOR_SUFFIX) ? `public${FLOOR_SUFFIX}` : 'public';
   const base = rows.find((r) => r.adapter === adapter && r.scenario === name);

@@ -6,23 +6,24 @@
 // so the route around it does what it does for a real request. A floor to set the real guard's
 // ratios against, on the same machine in the same run: it accepts forged claims, so it is a
 // measuring stick, not a guard.
-import { verify } from 'node:crypto';
 import { bearerSource } from '../dist/auth/auth-request.js';
 import { InvalidTokenError } from '../dist/auth/core/bearer-errors.js';
 import { extractBearerToken } from '../dist/auth/core/bearer-token.js';
+import { decodeToken } from '../dist/auth/core/decoded-token.js';
+import { signatureVerifies } from '../dist/auth/core/signature.js';
 import { JwtAuthGuard } from '../dist/auth/jwt-auth.guard.js';
 
 const realCanActivate = JwtAuthGuard.prototype.canActivate;
-/** The key and principal of the first token the real guard accepted. */
+/** The algorithm, key and principal of the first token the real guard accepted. */
 let learned;
 
 /** The first protected request goes through the real guard, which finds the key. */
 async function learn(guard, context, token) {
   const allowed = await realCanActivate.call(guard, context);
   const principal = context.switchToHttp().getRequest().user;
-  const { kid, alg } = JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString());
-  const found = await guard.authorities.resolveKey(kid, alg, principal.issuer);
-  learned = { key: found.key, principal };
+  const { kid, alg } = decodeToken(token).header;
+  const key = await guard.authorities.resolveKey(kid, alg, principal.issuer);
+  learned = { alg, key, principal };
   return allowed;
 }
 
@@ -34,14 +35,11 @@ JwtAuthGuard.prototype.canActivate = function floorCanActivate(context) {
   const request = context.switchToHttp().getRequest();
   const token = extractBearerToken(bearerSource(request), this.authOptions.maxTokenLength);
   if (learned === undefined) return learn(this, context, token);
+  // The API's own signature check, on the segments cut without decoding them.
   const dot = token.lastIndexOf('.');
-  const signed = verify(
-    'sha256',
-    Buffer.from(token.slice(0, dot), 'latin1'),
-    learned.key,
-    Buffer.from(token.slice(dot + 1), 'base64url'),
-  );
-  if (!signed) throw new InvalidTokenError('bad_signature', 'The signature does not verify.');
+  if (!signatureVerifies(learned.alg, token.slice(0, dot), token.slice(dot + 1), learned.key)) {
+    throw new InvalidTokenError('bad_signature', 'The signature does not verify.');
+  }
   request.user = learned.principal;
   return true;
 };
